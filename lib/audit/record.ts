@@ -1,0 +1,59 @@
+import "server-only";
+import type { Prisma } from "@/lib/generated/prisma/client";
+
+// Anything with an auditEvent delegate: the shared client or a transaction client, so an
+// audit entry can commit atomically with the state change it describes.
+type AuditWriter = { auditEvent: { create(args: { data: Prisma.AuditEventUncheckedCreateInput }): Promise<unknown> } };
+
+export type AuditOutcome = "success" | "failure" | "refused" | "info";
+
+export type AuditAction =
+  | "sign_up"
+  | "sign_in"
+  | "sign_in_failed"
+  | "sign_out"
+  | "account_connect"
+  | "account_connect_failed"
+  | "account_test"
+  | "token_refresh"
+  | "account_recreate"
+  | "account_recreate_failed"
+  | "account_rename"
+  | "account_disconnect"
+  | "oauth_declined"
+  | "oauth_state_rejected"
+  | "status_change";
+
+/** {field: [before, after]}: what a change set looks like in the history. */
+export type AuditChanges = Record<string, [unknown, unknown]>;
+
+export type AuditEventInput = {
+  workspaceId: string;
+  actorUserId?: string | null;
+  /** Who did it, as shown in the history: a user's email, "scheduler", "eBay". */
+  actorLabel: string;
+  accountId?: string | null;
+  accountName?: string | null;
+  action: AuditAction;
+  outcome: AuditOutcome;
+  detail?: string;
+  changes?: AuditChanges;
+  runId?: string | null;
+};
+
+export async function recordAuditEvent(writer: AuditWriter, event: AuditEventInput): Promise<void> {
+  await writer.auditEvent.create({
+    data: {
+      workspaceId: event.workspaceId,
+      actorUserId: event.actorUserId ?? null,
+      actorLabel: event.actorLabel,
+      accountId: event.accountId ?? null,
+      accountName: event.accountName ?? null,
+      action: event.action,
+      outcome: event.outcome,
+      detail: event.detail ?? "",
+      changes: event.changes ? JSON.stringify(event.changes) : null,
+      runId: event.runId ?? null,
+    },
+  });
+}
