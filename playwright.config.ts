@@ -1,0 +1,77 @@
+import { defineConfig, devices } from "@playwright/test";
+
+// End-to-end tests run the production build against the eBay emulator over HTTP,
+// on ports of their own so a running `npm start` (3000/4010) is never touched.
+const appPort = 3100;
+const emulatorPort = 4011;
+const appUrl = `http://localhost:${appPort}`;
+const emulatorUrl = `http://localhost:${emulatorPort}`;
+const callbackUrl = `${appUrl}/api/ebay/callback`;
+
+const sharedEnv = {
+  NEXT_TELEMETRY_DISABLED: "1",
+  EBAY_EMULATOR_PORT: String(emulatorPort),
+  EBAY_EMULATOR_URL: emulatorUrl,
+  EBAY_EMULATOR_ACCEPT_URL: callbackUrl,
+  EBAY_EMULATOR_DECLINE_URL: callbackUrl,
+};
+
+export default defineConfig({
+  testDir: "e2e",
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  forbidOnly: !!process.env.CI,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  reporter: process.env.CI ? [["list"]] : [["list"], ["html", { open: "never" }]],
+  use: {
+    baseURL: appUrl,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+  },
+  projects: [
+    {
+      name: "chromium",
+      use: {
+        ...devices["Desktop Chrome"],
+        launchOptions: {
+          executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+          args: [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+          ],
+        },
+      },
+    },
+  ],
+  webServer: [
+    {
+      command: "node_modules/.bin/tsx emulator/src/main.ts",
+      url: `${emulatorUrl}/__emulator/health`,
+      env: { ...sharedEnv, EBAY_EMULATOR_HOST: "127.0.0.1" },
+      reuseExistingServer: false,
+      timeout: 30_000,
+      stdout: "ignore",
+      stderr: "pipe",
+    },
+    {
+      command: "node_modules/.bin/tsx scripts/serve.ts --no-emulator --fresh-database",
+      url: `${appUrl}/api/health`,
+      env: {
+        ...sharedEnv,
+        PORT: String(appPort),
+        DATABASE_URL: "file:./.data/e2e.db",
+        NEXTAUTH_URL: appUrl,
+      },
+      reuseExistingServer: false,
+      timeout: 240_000,
+      stdout: "pipe",
+      stderr: "pipe",
+    },
+  ],
+});
