@@ -1,0 +1,69 @@
+import "server-only";
+import type { Db } from "@/lib/db";
+import { now } from "@/lib/clock";
+import { recordAuditEvent } from "@/lib/audit/record";
+import { revokeUserToken } from "@/lib/ebay/oauth";
+import { accountDisplayName } from "@/lib/accounts/account-name";
+import { EBAY_THIRD_PARTY_AUTHORIZATIONS_PATH } from "@/lib/accounts/ebay-paths";
+import type { Actor } from "@/lib/accounts/test-account";
+
+
+/**
+ * Deletes the account's tokens (asking eBay to revoke them first, which eBay may not honour for
+ * OAuth grants) and marks it disconnected. The row and its history stay, so the audit trail and a
+ * later reconnect keep the same identity.
+ */
+export async function disconnectAccount(
+  client: Db,
+  input: { workspaceId: string; accountId: string; actor: Actor },
+): Promise<{ revokedAtEbay: boolean; accountName: string } | null> {
+  const account = await client.ebayAccount.findFirst({
+    where: { id: input.accountId, workspaceId: input.workspaceId, status: { not: "disconnected" } },
+    omit: { accessToken: false, refreshToken: false },
+  });
+  if (!account) return null;
+
+  let revokedAtEbay = false;
+  if (account.refreshToken) {
+    try {
+      await revokeUserToken(account.refreshToken, "refresh_token");
+      revokedAtEbay = true;
+    } catch (error) {
+      console.warn(
+        `disconnect ${account.id}: eBay did not confirm revocation (${error instanceof Error ? error.message : "unknown error"})`,
+      );
+    }
+  }
+
+  const at = now();
+  const written = await client.ebayAccount.updateMany({
+    where: { id: account.id, workspaceId: input.workspaceId, status: { not: "disconnected" } },
+    data: {
+      accessToken: null,
+      accessTokenExpiresAt: null,
+      refreshToken: null,
+      refreshTokenExpiresAt: null,
+      status: "disconnected",
+      statusCause: null,
+      statusMessage: null,
+      disconnectedAt: at,
+      stateVersion: { increment: 1 },
+    },
+  });
+  const accountName = accountDisplayName(account);
+  if (written.count === 0) return null;
+  await recordAuditEvent(client, {
+    workspaceId: input.workspaceId,
+    actorUserId: input.actor.userId,
+    actorLabel: input.actor.label,
+    accountId: account.id,
+    accountName,
+    action: "account_disconnect",
+    outcome: "success",
+    detail: revokedAtEbay
+      ? "Tokens revoked at eBay and deleted."
+      : `Tokens deleted. eBay did not confirm revocation: remove the app under ${EBAY_THIRD_PARTY_AUTHORIZATIONS_PATH}.`,
+    changes: { status: [account.status, "disconnected"] },
+  });
+  return { revokedAtEbay, accountName };
+}

@@ -1,0 +1,82 @@
+import "server-only";
+import { createHash, randomBytes } from "node:crypto";
+import type { Db } from "@/lib/db";
+import { now } from "@/lib/clock";
+
+// The state parameter travels through the seller's browser and eBay; only its hash is stored,
+// so a leaked database cannot be used to complete someone else's consent.
+const STATE_LIFETIME_MS = 10 * 60 * 1000;
+
+export type OAuthIntent = "connect" | "recreate";
+
+export type OAuthStateRecord = {
+  id: string;
+  workspaceId: string;
+  userId: string;
+  intent: OAuthIntent;
+  accountId: string | null;
+  environment: string;
+};
+
+export type OAuthStateRejection = "missing" | "unknown" | "expired" | "reused" | "other_user";
+
+export function hashOAuthState(state: string): string {
+  return createHash("sha256").update(state).digest("hex");
+}
+
+export async function createOAuthState(
+  client: Db,
+  input: { workspaceId: string; userId: string; intent: OAuthIntent; accountId?: string; environment: string },
+): Promise<string> {
+  const state = randomBytes(32).toString("base64url");
+  await client.oAuthState.create({
+    data: {
+      stateHash: hashOAuthState(state),
+      workspaceId: input.workspaceId,
+      userId: input.userId,
+      intent: input.intent,
+      accountId: input.accountId ?? null,
+      environment: input.environment,
+      expiresAt: new Date(now().getTime() + STATE_LIFETIME_MS),
+    },
+  });
+  return state;
+}
+
+/**
+ * Single use: the consuming UPDATE only matches an unconsumed, unexpired state of this user,
+ * so two callbacks racing with the same state cannot both succeed.
+ */
+export async function consumeOAuthState(
+  client: Db,
+  state: string | null,
+  userId: string,
+): Promise<{ ok: true; record: OAuthStateRecord } | { ok: false; reason: OAuthStateRejection; record?: OAuthStateRecord }> {
+  if (!state) return { ok: false, reason: "missing" };
+  const stateHash = hashOAuthState(state);
+  const at = now();
+  const claimed = await client.oAuthState.updateMany({
+    where: { stateHash, userId, consumedAt: null, expiresAt: { gt: at } },
+    data: { consumedAt: at },
+  });
+  const row = await client.oAuthState.findUnique({ where: { stateHash } });
+  if (!row) return { ok: false, reason: "unknown" };
+  const record: OAuthStateRecord = {
+    id: row.id,
+    workspaceId: row.workspaceId,
+    userId: row.userId,
+    intent: row.intent as OAuthIntent,
+    accountId: row.accountId,
+    environment: row.environment,
+  };
+  if (claimed.count === 1) return { ok: true, record };
+  if (row.userId !== userId) return { ok: false, reason: "other_user" };
+  if (row.consumedAt) return { ok: false, reason: "reused", record };
+  return { ok: false, reason: "expired", record };
+}
+
+export async function deleteExpiredOAuthStates(client: Db): Promise<number> {
+  const cutoff = new Date(now().getTime() - 24 * 60 * 60 * 1000);
+  const { count } = await client.oAuthState.deleteMany({ where: { expiresAt: { lt: cutoff } } });
+  return count;
+}

@@ -1,0 +1,164 @@
+import "server-only";
+import type { Db } from "@/lib/db";
+import { now } from "@/lib/clock";
+import { recordAuditEvent } from "@/lib/audit/record";
+import { checkToken, type TokenCheckOutcome } from "@/lib/tokens/check-token";
+import { refreshUserAccessToken } from "@/lib/ebay/oauth";
+import { singleFlight } from "@/lib/accounts/single-flight";
+import { accountDisplayName } from "@/lib/accounts/account-name";
+
+export type CheckTrigger = "manual" | "bulk" | "scheduler" | "connect";
+
+export type Actor = { userId: string | null; label: string };
+
+export type AccountTestResult = {
+  accountId: string;
+  status: string;
+  cause: string | null;
+  message: string;
+  refreshed: boolean;
+  ebayCalls: number;
+  retryAfterSeconds?: number;
+};
+
+const STATE_WRITE_ATTEMPTS = 3;
+
+/**
+ * Tests one account against eBay and records the outcome: new access token (if refreshed),
+ * status (compare-and-set on stateVersion), a TokenCheck row and audit entries.
+ * A transient eBay failure changes only the visible status; the last verdict stays.
+ */
+export async function testAccount(
+  client: Db,
+  input: { workspaceId: string; accountId: string; actor: Actor; trigger: CheckTrigger; runId?: string | null },
+): Promise<AccountTestResult> {
+  const { workspaceId, accountId } = input;
+  const startedAt = Date.now();
+  const account = await client.ebayAccount.findFirst({
+    where: { id: accountId, workspaceId, status: { not: "disconnected" } },
+    omit: { accessToken: false, refreshToken: false },
+  });
+  if (!account) throw new Error(`account ${accountId} not found in workspace ${workspaceId}`);
+
+  const scopes = account.scopes.split(" ").filter(Boolean);
+  let refreshedHere = false;
+  const outcome: TokenCheckOutcome = await checkToken({
+    ebayUserId: account.ebayUserId,
+    scopes,
+    accessToken: account.accessToken,
+    accessTokenExpiresAt: account.accessTokenExpiresAt,
+    refreshToken: account.refreshToken,
+    refreshTokenExpiresAt: account.refreshTokenExpiresAt,
+    now: now(),
+    refreshAccessToken: (refreshToken: string, grantedScopes: string[]) =>
+      singleFlight(`refresh:${accountId}`, async () => {
+        refreshedHere = true;
+        return refreshUserAccessToken(refreshToken, grantedScopes);
+      }),
+  });
+
+  const at = now();
+  const name = accountDisplayName(account);
+  const verdict = outcome.verdict;
+
+  if (outcome.refreshed) {
+    // Persist the new access token at once: it is valid whatever the rest of the check concluded.
+    await client.ebayAccount.updateMany({
+      where: { id: accountId, workspaceId },
+      data: {
+        accessToken: outcome.refreshed.accessToken,
+        accessTokenExpiresAt: outcome.refreshed.expiresAt,
+        lastRefreshedAt: at,
+      },
+    });
+    if (refreshedHere) {
+      await recordAuditEvent(client, {
+        workspaceId,
+        actorUserId: input.actor.userId,
+        actorLabel: input.actor.label,
+        accountId,
+        accountName: name,
+        action: "token_refresh",
+        outcome: "success",
+        detail: `Access token refreshed; valid until ${outcome.refreshed.expiresAt.toISOString()}.`,
+        runId: input.runId,
+      });
+    }
+  }
+
+  let previousStatus = account.status;
+  let previousCause = account.statusCause;
+  for (let attempt = 1; attempt <= STATE_WRITE_ATTEMPTS; attempt++) {
+    const current =
+      attempt === 1
+        ? account
+        : await client.ebayAccount.findFirst({ where: { id: accountId, workspaceId, status: { not: "disconnected" } } });
+    if (!current) break; // disconnected while the check ran: nothing to update
+    previousStatus = current.status;
+    previousCause = current.statusCause;
+    const data =
+      verdict.status === "ebay_unavailable"
+        ? {
+            status: "ebay_unavailable",
+            statusCause: verdict.cause ?? null,
+            statusMessage: verdict.message,
+            failureStreak: current.failureStreak + 1,
+          }
+        : {
+            status: verdict.status,
+            statusCause: verdict.cause ?? null,
+            statusMessage: verdict.message,
+            verdictStatus: verdict.status,
+            verdictCause: verdict.cause ?? null,
+            failureStreak: verdict.status === "healthy" ? 0 : current.failureStreak + 1,
+            ...(verdict.status === "healthy" ? { lastHealthyAt: at } : {}),
+            ...(outcome.ebayUser?.username ? { ebayUsername: outcome.ebayUser.username } : {}),
+          };
+    const written = await client.ebayAccount.updateMany({
+      where: { id: accountId, workspaceId, stateVersion: current.stateVersion },
+      data: { ...data, lastCheckedAt: at, stateVersion: { increment: 1 } },
+    });
+    if (written.count === 1) break;
+  }
+
+  await client.tokenCheck.create({
+    data: {
+      workspaceId,
+      accountId,
+      trigger: input.trigger,
+      runId: input.runId ?? null,
+      verdict: verdict.status,
+      cause: verdict.cause ?? null,
+      message: verdict.message,
+      refreshed: refreshedHere,
+      ebayCalls: outcome.ebayCalls,
+      durationMs: Date.now() - startedAt,
+    },
+  });
+
+  await recordAuditEvent(client, {
+    workspaceId,
+    actorUserId: input.actor.userId,
+    actorLabel: input.actor.label,
+    accountId,
+    accountName: name,
+    action: "account_test",
+    outcome: verdict.status === "healthy" ? "success" : "failure",
+    detail: verdict.message,
+    changes:
+      previousStatus !== verdict.status || previousCause !== (verdict.cause ?? null)
+        ? { status: [previousStatus, verdict.status], cause: [previousCause, verdict.cause ?? null] }
+        : undefined,
+    runId: input.runId,
+  });
+
+  return {
+    accountId,
+    status: verdict.status,
+    cause: verdict.cause ?? null,
+    message: verdict.message,
+    refreshed: refreshedHere,
+    ebayCalls: outcome.ebayCalls,
+    retryAfterSeconds: outcome.retryAfterSeconds,
+  };
+}
