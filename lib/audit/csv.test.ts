@@ -1,0 +1,195 @@
+import { describe, expect, it } from "vitest";
+import {
+  AUDIT_CSV_COLUMNS,
+  auditCsvStream,
+  auditEventCsvRecord,
+  auditExportFilename,
+  csvCell,
+  csvRecord,
+} from "@/lib/audit/csv";
+import type { AuditEventRow } from "@/lib/audit/query";
+
+// A strict RFC 4180 reader, so the tests check what a spreadsheet would actually read back.
+function parseCsv(text: string): string[][] {
+  const records: string[][] = [];
+  let record: string[] = [];
+  let field = "";
+  let i = 0;
+  let quoted = false;
+  while (i < text.length) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') {
+        field += '"';
+        i += 2;
+      } else if (ch === '"') {
+        quoted = false;
+        i += 1;
+      } else {
+        field += ch;
+        i += 1;
+      }
+      continue;
+    }
+    if (ch === '"') {
+      if (field !== "") throw new Error(`quote inside an unquoted field at ${i}`);
+      quoted = true;
+      i += 1;
+    } else if (ch === ",") {
+      record.push(field);
+      field = "";
+      i += 1;
+    } else if (ch === "\r" && text[i + 1] === "\n") {
+      record.push(field);
+      records.push(record);
+      record = [];
+      field = "";
+      i += 2;
+    } else if (ch === "\r" || ch === "\n") {
+      throw new Error(`bare line break outside quotes at ${i}`);
+    } else {
+      field += ch;
+      i += 1;
+    }
+  }
+  if (quoted) throw new Error("unterminated quoted field");
+  if (field !== "" || record.length > 0) throw new Error("last record is not CRLF-terminated");
+  return records;
+}
+
+function event(overrides: Partial<AuditEventRow> = {}): AuditEventRow {
+  return {
+    id: "evt1",
+    createdAt: new Date("2025-03-14T09:26:53.589Z"),
+    actorLabel: "seller@example.com",
+    accountId: "acc1",
+    accountName: "Main store",
+    action: "status_change",
+    outcome: "failure",
+    detail: "eBay authorization token has expired and needs to be re-created",
+    changes: JSON.stringify({ status: ["healthy", "needs_reauth"] }),
+    runId: "run-7",
+    ...overrides,
+  };
+}
+
+// ignoreBOM keeps the byte order mark in the text, so the tests can see it is there.
+async function readAll(stream: ReadableStream<Uint8Array>): Promise<string> {
+  const bytes = new Uint8Array(await new Response(stream).arrayBuffer());
+  return new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes);
+}
+
+async function* fromArray<T>(items: T[]): AsyncGenerator<T> {
+  yield* items;
+}
+
+describe("csvCell (RFC 4180)", () => {
+  it("leaves plain text alone", () => {
+    expect(csvCell("Main store")).toBe("Main store");
+    expect(csvCell("")).toBe("");
+  });
+
+  it("quotes fields with commas, quotes and line breaks, doubling inner quotes", () => {
+    expect(csvCell("a,b")).toBe('"a,b"');
+    expect(csvCell('say "hi"')).toBe('"say ""hi"""');
+    expect(csvCell("line1\nline2")).toBe('"line1\nline2"');
+    expect(csvCell("line1\r\nline2")).toBe('"line1\r\nline2"');
+  });
+
+  it("round-trips awkward values through a strict reader", () => {
+    const values = ['a "quoted", comma', "multi\r\nline\nvalue", "trailing,", '"', ",,,", "naïve café – ✓"];
+    const parsed = parseCsv(csvRecord(values));
+    expect(parsed).toEqual([values]);
+  });
+});
+
+describe("csvCell formula-injection protection", () => {
+  it.each(["=1+1", "+1", "-2", "@SUM(A1)", "\tcmd", "\rcmd", '=HYPERLINK("http://evil","x")'])(
+    "prefixes %j with an apostrophe",
+    (value) => {
+      const [[cell]] = parseCsv(csvRecord([value])) as [[string]];
+      expect(cell).toBe(`'${value}`);
+    },
+  );
+
+  it("still quotes a neutralised cell that contains separators", () => {
+    expect(csvCell("=1,2")).toBe(`"'=1,2"`);
+    expect(csvCell('=cmd|" /C calc"!A0')).toBe(`"'=cmd|"" /C calc""!A0"`);
+  });
+
+  it("does not touch triggers that are not at the start", () => {
+    expect(csvCell("a=b")).toBe("a=b");
+    expect(csvCell("x-1")).toBe("x-1");
+  });
+});
+
+describe("audit CSV export", () => {
+  it("writes one record per event in the documented columns", () => {
+    const [row] = parseCsv(auditEventCsvRecord(event())) as [string[]];
+    expect(row).toEqual([
+      "2025-03-14T09:26:53.589Z",
+      "seller@example.com",
+      "Main store",
+      "Status changed",
+      "Failure",
+      "eBay authorization token has expired and needs to be re-created",
+      "Status: Healthy → Needs re-authorization",
+      "run-7",
+    ]);
+  });
+
+  it("falls back to the account's current name, then its id, and leaves empty cells empty", () => {
+    const names = new Map([["acc1", "Renamed store"]]);
+    const [withCurrent] = parseCsv(auditEventCsvRecord(event({ accountName: null }), names)) as [string[]];
+    expect(withCurrent[2]).toBe("Renamed store");
+    const [withId] = parseCsv(auditEventCsvRecord(event({ accountName: null, accountId: "acc9" }), names)) as [string[]];
+    expect(withId[2]).toBe("acc9");
+    const [bare] = parseCsv(
+      auditEventCsvRecord(event({ accountName: null, accountId: null, changes: null, runId: null, detail: "" })),
+    ) as [string[]];
+    expect(bare.slice(2)).toEqual(["", "Status changed", "Failure", "", "", ""]);
+  });
+
+  it("neutralises formulas smuggled in through names, detail and change sets", () => {
+    const [row] = parseCsv(
+      auditEventCsvRecord(
+        event({
+          actorLabel: "=cmd()",
+          accountName: "@evil",
+          detail: "-1+2",
+          changes: JSON.stringify({ nickname: ["a", "b"] }),
+        }),
+      ),
+    ) as [string[]];
+    expect(row[1]).toBe("'=cmd()");
+    expect(row[2]).toBe("'@evil");
+    expect(row[5]).toBe("'-1+2");
+  });
+
+  it("never writes token values even if a change set recorded one", () => {
+    const csv = auditEventCsvRecord(
+      event({ changes: JSON.stringify({ accessToken: ["v^1.1#old-secret", "v^1.1#new-secret"] }) }),
+    );
+    expect(csv).not.toContain("secret");
+    expect(csv).toContain("[redacted]");
+  });
+
+  it("streams a BOM, the header and every event", async () => {
+    const events = Array.from({ length: 450 }, (_, n) => event({ id: `e${n}`, detail: `detail ${n}, with comma` }));
+    const text = await readAll(auditCsvStream(fromArray(events)));
+    expect(text.startsWith("\uFEFF")).toBe(true);
+    const records = parseCsv(text.slice(1));
+    expect(records[0]).toEqual([...AUDIT_CSV_COLUMNS]);
+    expect(records).toHaveLength(451);
+    expect(records.slice(1).map((r) => r[5])).toEqual(events.map((e) => e.detail));
+  });
+
+  it("streams just the header when nothing matches", async () => {
+    const text = await readAll(auditCsvStream(fromArray([])));
+    expect(parseCsv(text.slice(1))).toEqual([[...AUDIT_CSV_COLUMNS]]);
+  });
+
+  it("names the file after the UTC day of the export", () => {
+    expect(auditExportFilename(new Date("2025-12-31T23:30:00.000Z"))).toBe("channelkeys-audit-2025-12-31.csv");
+  });
+});
