@@ -143,7 +143,7 @@ function describeOperation(operation: EbayOperation): string {
 
 // eBay user tokens, refresh tokens and codes all start "v^1.1#i^1#..."; Trading auth tokens start "AgAAAA".
 // eBay never echoes them in error text, but an unexpected body (a proxy page) might: cut them out.
-const TOKEN_PATTERN = /v\^\d+(?:\.\d+)?#[^\s"'<>&,;]*|AgAAAA[A-Za-z0-9+/=_-]{20,}|Bearer\s+\S+|Basic\s+[A-Za-z0-9+/=]+/g;
+const TOKEN_PATTERN = /v\^\d+(?:\.\d+)?#[^\s"'<>&,;]*|AgAAAA[A-Za-z0-9+/=_*-]{20,}|Bearer\s+\S+|Basic\s+[A-Za-z0-9+/=]+/g;
 
 export function redactTokens(text: string): string {
   return text.replace(TOKEN_PATTERN, "[redacted]");

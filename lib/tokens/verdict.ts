@@ -7,27 +7,32 @@ import type { EbayApiError } from "@/lib/ebay/errors";
 import type { EbayUser } from "@/lib/ebay/identity";
 import type { TokenStatus } from "@/lib/ebay/trading";
 
-export type AccountStatus = "unchecked" | "healthy" | "needs_reauth" | "ebay_unavailable" | "disconnected";
+export const ACCOUNT_STATUSES = ["unchecked", "healthy", "needs_reauth", "ebay_unavailable", "disconnected"] as const;
+export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
 
-export type ReauthCause =
-  | "expired"
-  | "revoked"
-  | "revoked_by_user"
-  | "revoked_by_app"
-  | "revoked_by_ebay"
-  | "scope_not_granted"
-  | "missing_scope"
-  | "invalid_token"
-  | "hard_expired"
-  | "wrong_user";
+export const REAUTH_CAUSES = [
+  "expired",
+  "revoked",
+  "revoked_by_user",
+  "revoked_by_app",
+  "revoked_by_ebay",
+  "scope_not_granted",
+  "missing_scope",
+  "invalid_token",
+  "hard_expired",
+  "wrong_user",
+] as const;
+export type ReauthCause = (typeof REAUTH_CAUSES)[number];
 
-export type UnavailableCause =
-  | "server_error"
-  | "timeout"
-  | "network"
-  | "malformed_response"
-  | "rate_limited"
-  | "app_credentials_invalid";
+export const UNAVAILABLE_CAUSES = [
+  "server_error",
+  "timeout",
+  "network",
+  "malformed_response",
+  "rate_limited",
+  "app_credentials_invalid",
+] as const;
+export type UnavailableCause = (typeof UNAVAILABLE_CAUSES)[number];
 
 export type HealthyVerdict = { status: "healthy"; cause?: undefined; message: string };
 export type NeedsReauthVerdict = { status: "needs_reauth"; cause: ReauthCause; message: string; revokedAt?: Date };
