@@ -1,0 +1,27 @@
+"use server";
+
+import { headers } from "next/headers";
+import { clientIpFrom } from "@/lib/auth/client-ip";
+import type { SignUpFieldErrors } from "@/lib/auth/sign-up-schema";
+import { registerUser } from "@/lib/auth/sign-up";
+import { getSessionUser } from "@/lib/auth/session";
+import { logUnexpectedError, unexpectedErrorMessage } from "@/lib/actions/log-unexpected-error";
+
+export type SignUpActionResult = { ok: true } | { ok: false; error: string; fieldErrors: SignUpFieldErrors };
+
+/** Creates the account; the form then signs in with the same credentials through next-auth. */
+export async function signUpAction(input: { name: unknown; email: unknown; password: unknown }): Promise<SignUpActionResult> {
+  try {
+    if (await getSessionUser()) {
+      return { ok: false, error: "You are already signed in. Sign out first to create another account.", fieldErrors: {} };
+    }
+    const result = await registerUser(
+      { name: input.name, email: input.email, password: input.password },
+      { ip: clientIpFrom(await headers()) },
+    );
+    return result.ok ? { ok: true } : { ok: false, error: result.error, fieldErrors: result.fieldErrors };
+  } catch (error) {
+    const errorId = logUnexpectedError("sign-up", error);
+    return { ok: false, error: unexpectedErrorMessage(errorId), fieldErrors: {} };
+  }
+}

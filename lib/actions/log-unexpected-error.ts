@@ -1,0 +1,44 @@
+import { randomBytes } from "node:crypto";
+
+// Unexpected errors keep their detail in the server log, found again through a short id the
+// user sees. Anything shaped like a credential is masked first: eBay tokens (v^1.1#...),
+// bearer/basic headers, and token-like fields in serialized bodies.
+const SECRET_PATTERNS: Array<[RegExp, string]> = [
+  [/v\^1\.1#[^\s"',;]+/g, "[redacted eBay token]"],
+  [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, "$1 [redacted]"],
+  [
+    /("?(?:access_token|refresh_token|accessToken|refreshToken|client_secret|password|passwordHash|code)"?\s*[:=]\s*"?)[^"\s&,}]+/gi,
+    "$1[redacted]",
+  ],
+];
+
+export function redactSecrets(text: string): string {
+  return SECRET_PATTERNS.reduce((current, [pattern, replacement]) => current.replace(pattern, replacement), text);
+}
+
+export function newErrorId(): string {
+  return randomBytes(4).toString("hex");
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) {
+    const cause = error.cause === undefined ? "" : `\ncaused by: ${describe(error.cause)}`;
+    return `${error.stack ?? `${error.name}: ${error.message}`}${cause}`;
+  }
+  try {
+    return JSON.stringify(error);
+  } catch {
+    return String(error);
+  }
+}
+
+/** Logs the error with its id and context; returns the id for the user-facing message. */
+export function logUnexpectedError(context: string, error: unknown): string {
+  const errorId = newErrorId();
+  console.error(`[channelkeys] error ${errorId} in ${context}: ${redactSecrets(describe(error))}`);
+  return errorId;
+}
+
+export function unexpectedErrorMessage(errorId: string): string {
+  return `Something went wrong on our side. Try again; if it keeps happening, quote error ${errorId}.`;
+}

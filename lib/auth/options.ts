@@ -1,0 +1,64 @@
+import type { AuthOptions } from "next-auth";
+import CredentialsProvider from "next-auth/providers/credentials";
+import { db } from "@/lib/db";
+import { authenticateWithPassword } from "@/lib/auth/credentials";
+import { clientIpFrom } from "@/lib/auth/client-ip";
+import { getNextAuthSecret } from "@/lib/auth/secret";
+import { recordUserAuditEvent } from "@/lib/auth/user-audit";
+
+const SESSION_MAX_AGE_SECONDS = 7 * 24 * 60 * 60;
+
+export const authOptions: AuthOptions = {
+  // Read on use, not at import: `next build` imports this module and must not create the secret file.
+  get secret() {
+    return getNextAuthSecret();
+  },
+  session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
+  pages: { signIn: "/sign-in", error: "/sign-in" },
+  providers: [
+    CredentialsProvider({
+      id: "credentials",
+      name: "Email and password",
+      credentials: {
+        email: { label: "Email", type: "email" },
+        password: { label: "Password", type: "password" },
+      },
+      async authorize(credentials, request) {
+        const result = await authenticateWithPassword({
+          email: credentials?.email,
+          password: credentials?.password,
+          ip: clientIpFrom(request?.headers as Record<string, string> | undefined),
+        });
+        // next-auth hands a thrown message to the client's signIn() as `error`: the form shows it as is.
+        if (!result.ok) throw new Error(result.message);
+        return { id: result.user.id, email: result.user.email, name: result.user.name };
+      },
+    }),
+  ],
+  callbacks: {
+    async jwt({ token, user }) {
+      if (user) {
+        token.sub = user.id;
+        token.email = user.email;
+        token.name = user.name;
+      }
+      return token;
+    },
+    async session({ session, token }) {
+      if (session.user && token.sub) session.user.id = token.sub;
+      return session;
+    },
+  },
+  events: {
+    async signOut({ token }) {
+      const userId = token?.sub;
+      if (!userId) return;
+      await recordUserAuditEvent(db, userId, {
+        actorLabel: typeof token.email === "string" ? token.email : "unknown user",
+        action: "sign_out",
+        outcome: "success",
+        detail: "Signed out.",
+      });
+    },
+  },
+};
