@@ -1,15 +1,15 @@
 import { randomBytes } from "node:crypto";
 
 // Unexpected errors keep their detail in the server log, found again through a short id the
-// user sees. Anything shaped like a credential is masked first: eBay tokens (v^1.1#...),
-// bearer/basic headers, and token-like fields in serialized bodies.
+// user sees. Anything shaped like a credential is masked first: bearer/basic headers, token or
+// password fields in serialized bodies, and eBay tokens and authorization codes (v^1.1#...).
 const SECRET_PATTERNS: Array<[RegExp, string]> = [
-  [/v\^1\.1#[^\s"',;]+/g, "[redacted eBay token]"],
   [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, "$1 [redacted]"],
   [
-    /("?(?:access_token|refresh_token|accessToken|refreshToken|client_secret|password|passwordHash|code)"?\s*[:=]\s*"?)[^"\s&,}]+/gi,
+    /("?(?:access_token|refresh_token|accessToken|refreshToken|client_secret|password|passwordHash)"?\s*[:=]\s*"?)[^"\s&,}]+/gi,
     "$1[redacted]",
   ],
+  [/v\^1\.1#[^\s"',;&]+/g, "[redacted eBay token]"],
 ];
 
 export function redactSecrets(text: string): string {
