@@ -63,6 +63,7 @@ export async function checkToken(input: TokenCheckInput): Promise<TokenCheckOutc
 
   let ebayCalls = 0;
   let accessToken = input.accessToken;
+  let accessTokenExpiresAt = input.accessTokenExpiresAt;
   let accessTokenJustRefreshed = false;
   let refreshed: TokenCheckOutcome["refreshed"];
   let ebayUser: EbayUser | undefined;
@@ -98,13 +99,15 @@ export async function checkToken(input: TokenCheckInput): Promise<TokenCheckOutc
     accessToken = result.accessToken;
     accessTokenJustRefreshed = true;
     refreshed = { accessToken: result.accessToken, expiresAt: new Date(input.now.getTime() + result.expiresIn * 1000) };
+    accessTokenExpiresAt = refreshed.expiresAt;
     return null;
   };
 
   // "Revoked" from the token endpoint or getUser does not say by whom; GetTokenStatus does, and any
-  // access token we hold (even a stale one) lets us ask. A failure here keeps the generic cause.
+  // unexpired access token we hold (even one eBay now refuses) lets us ask. A failure keeps the generic cause.
   const refineRevocation = async (verdict: Verdict): Promise<Verdict> => {
     if (verdict.status !== "needs_reauth" || verdict.cause !== "revoked" || !accessToken) return verdict;
+    if (accessTokenExpiresAt === null || accessTokenExpiresAt.getTime() <= input.now.getTime()) return verdict;
     try {
       ebayCalls += 1;
       const status = await getTokenStatus(accessToken, config);
@@ -121,8 +124,8 @@ export async function checkToken(input: TokenCheckInput): Promise<TokenCheckOutc
 
   const accessTokenUsable =
     accessToken !== null &&
-    input.accessTokenExpiresAt !== null &&
-    input.accessTokenExpiresAt.getTime() - input.now.getTime() > ACCESS_TOKEN_REFRESH_MARGIN_MS;
+    accessTokenExpiresAt !== null &&
+    accessTokenExpiresAt.getTime() - input.now.getTime() > ACCESS_TOKEN_REFRESH_MARGIN_MS;
   if (!accessTokenUsable) {
     const failed = await refresh();
     if (failed) return finish(await refineRevocation(failed));
