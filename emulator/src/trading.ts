@@ -19,7 +19,7 @@ const HARD_EXPIRATION_WARNING_MS = 7 * 86_400_000;
 const parser = new XMLParser({ ignoreAttributes: true, parseTagValue: false, trimValues: true, removeNSPrefix: true });
 
 function escapeXml(value: string): string {
-  return value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
+  return value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
 /** Renders nested fields as XML elements, in insertion order (eBay's schema order matters to strict parsers). */
