@@ -61,9 +61,14 @@ export async function getTokenStatus(accessToken: string, config: EbayConfig = g
   });
   // Trading reports its errors as HTTP 200 + Ack=Failure; a non-200 is the transport's (5xx, 429...).
   if (response.status < 200 || response.status >= 300) throw restFailure(response, operation);
+  return parseGetTokenStatusResponse(response.text, response.status);
+}
 
-  const root = parseTradingResponse(response.text, `${callName}Response`);
-  if (root === undefined) throw malformed(operation, response.status, `no ${callName}Response element`);
+/** GetTokenStatusResponse XML -> TokenStatus; Ack Failure -> EbayApiError "trading" with its error codes. */
+export function parseGetTokenStatusResponse(text: string, httpStatus = 200): TokenStatus {
+  const operation = "trading.GetTokenStatus";
+  const root = parseTradingResponse(text, "GetTokenStatusResponse");
+  if (root === undefined) throw malformed(operation, httpStatus, "no GetTokenStatusResponse element");
 
   const ack = asText(root.Ack);
   const errors = readTradingErrors(root.Errors);
@@ -73,20 +78,20 @@ export async function getTokenStatus(accessToken: string, config: EbayConfig = g
     throw new EbayApiError({
       kind: "trading",
       operation,
-      httpStatus: response.status,
+      httpStatus,
       tradingErrors: listed,
       detail: `Ack ${ack}${listed.length > 0 ? `, ${listed.map((error) => `${error.code}${error.shortMessage ? ` (${error.shortMessage})` : ""}`).join(", ")}` : ""}`,
     });
   }
-  if (ack !== "Success" && ack !== "Warning") throw malformed(operation, response.status, "no Ack");
+  if (ack !== "Success" && ack !== "Warning") throw malformed(operation, httpStatus, "no Ack");
 
   const tokenStatus = root.TokenStatus;
   if (typeof tokenStatus !== "object" || tokenStatus === null) {
-    throw malformed(operation, response.status, "no TokenStatus");
+    throw malformed(operation, httpStatus, "no TokenStatus");
   }
   const fields = tokenStatus as Record<string, unknown>;
   const statusText = asText(fields.Status);
-  if (statusText === undefined) throw malformed(operation, response.status, "no TokenStatus.Status");
+  if (statusText === undefined) throw malformed(operation, httpStatus, "no TokenStatus.Status");
   const status: TokenStatusCode = (TOKEN_STATUSES as readonly string[]).includes(statusText)
     ? (statusText as TokenStatusCode)
     : "CustomCode";
@@ -110,7 +115,10 @@ function parseTradingResponse(text: string, rootName: string): Record<string, un
     return undefined;
   }
   if (typeof document !== "object" || document === null) return undefined;
-  const root = (document as Record<string, unknown>)[rootName];
+  // An answer to a request eBay could not route to the call may come under another *Response root.
+  const record = document as Record<string, unknown>;
+  const rootKey = rootName in record ? rootName : Object.keys(record).find((key) => key.endsWith("Response"));
+  const root = rootKey === undefined ? undefined : record[rootKey];
   return typeof root === "object" && root !== null ? (root as Record<string, unknown>) : undefined;
 }
 
@@ -142,9 +150,12 @@ function asText(value: unknown): string | undefined {
   return undefined;
 }
 
+// eBay sends ISO 8601 (2027-05-01T12:00:00.000Z) and, for HardExpirationWarning, "2027-05-01 12:00:00" in GMT:
+// the latter must not be read as local time.
 function asDate(value: unknown): Date | undefined {
   const text = asText(value);
   if (text === undefined || text === "") return undefined;
-  const date = new Date(text);
+  const gmtWithoutZone = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(text);
+  const date = new Date(gmtWithoutZone ? `${text.replace(" ", "T")}Z` : text);
   return Number.isNaN(date.getTime()) ? undefined : date;
 }
