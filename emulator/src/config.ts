@@ -219,7 +219,7 @@ interface ConfigFile {
   expiredIafErrorCode?: ExpiredIafErrorCode;
 }
 
-function numberFromEnv(env: NodeJS.ProcessEnv, name: string): number | undefined {
+function numberFromEnv(env: Record<string, string | undefined>, name: string): number | undefined {
   const raw = env[name];
   if (raw === undefined || raw === "") return undefined;
   const value = Number(raw);
@@ -228,7 +228,7 @@ function numberFromEnv(env: NodeJS.ProcessEnv, name: string): number | undefined
 }
 
 /** Builds options from EBAY_* / EBAY_EMULATOR_* variables plus the optional EBAY_EMULATOR_CONFIG JSON file. */
-export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): EmulatorOptions {
+export function optionsFromEnv(env: Record<string, string | undefined> = process.env): EmulatorOptions {
   const file: ConfigFile = env.EBAY_EMULATOR_CONFIG ? JSON.parse(readFileSync(env.EBAY_EMULATOR_CONFIG, "utf8")) : {};
   const expiredCode = numberFromEnv(env, "EBAY_EMULATOR_EXPIRED_IAF_ERROR_CODE") ?? file.expiredIafErrorCode;
   if (expiredCode !== undefined && ![931, 932, 21917053].includes(expiredCode)) {
