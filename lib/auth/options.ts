@@ -5,6 +5,7 @@ import { authenticateWithPassword } from "@/lib/auth/credentials";
 import { clientIpFrom } from "@/lib/auth/client-ip";
 import { getNextAuthSecret } from "@/lib/auth/secret";
 import { recordUserAuditEvent } from "@/lib/auth/user-audit";
+import { logUnexpectedError, unexpectedErrorMessage } from "@/lib/actions/log-unexpected-error";
 
 const SESSION_MAX_AGE_SECONDS = 7 * 24 * 60 * 60;
 
@@ -24,11 +25,17 @@ export const authOptions: AuthOptions = {
         password: { label: "Password", type: "password" },
       },
       async authorize(credentials, request) {
-        const result = await authenticateWithPassword({
-          email: credentials?.email,
-          password: credentials?.password,
-          ip: clientIpFrom(request?.headers as Record<string, string> | undefined),
-        });
+        let result: Awaited<ReturnType<typeof authenticateWithPassword>>;
+        try {
+          result = await authenticateWithPassword({
+            email: credentials?.email,
+            password: credentials?.password,
+            ip: clientIpFrom(request?.headers as Record<string, string> | undefined),
+          });
+        } catch (error) {
+          // next-auth would hand the raw message to the browser: log it, show an id.
+          throw new Error(unexpectedErrorMessage(logUnexpectedError("sign-in", error)));
+        }
         // next-auth hands a thrown message to the client's signIn() as `error`: the form shows it as is.
         if (!result.ok) throw new Error(result.message);
         return { id: result.user.id, email: result.user.email, name: result.user.name };
@@ -53,12 +60,17 @@ export const authOptions: AuthOptions = {
     async signOut({ token }) {
       const userId = token?.sub;
       if (!userId) return;
-      await recordUserAuditEvent(db, userId, {
-        actorLabel: typeof token.email === "string" ? token.email : "unknown user",
-        action: "sign_out",
-        outcome: "success",
-        detail: "Signed out.",
-      });
+      try {
+        await recordUserAuditEvent(db, userId, {
+          actorLabel: typeof token.email === "string" ? token.email : "unknown user",
+          action: "sign_out",
+          outcome: "success",
+          detail: "Signed out.",
+        });
+      } catch (error) {
+        // Signing out must still work when the history cannot be written.
+        logUnexpectedError("sign-out audit", error);
+      }
     },
   },
 };
