@@ -68,6 +68,11 @@ export function eiasTokenFor(userId: string): string {
   return `nY+sHZ2PrBmdj6wVnY+sEZ2PrA2dj6${hash.slice(0, 18)}nY+seQ==`;
 }
 
+// Request ids only need to be unique per process; a counter avoids a crypto call on every response.
+const REQUEST_ID_PREFIX = randomBytes(4).toString("hex");
+let requestCounter = 0;
+
 export function requestId(): string {
-  return randomBytes(8).toString("hex");
+  requestCounter = (requestCounter + 1) % 0x1_0000_0000;
+  return REQUEST_ID_PREFIX + requestCounter.toString(16).padStart(8, "0");
 }
