@@ -190,6 +190,35 @@ describe("bad input never crashes", () => {
   });
 });
 
+describe("configuration from the environment and EBAY_EMULATOR_CONFIG", () => {
+  it("registers the product app from EBAY_* variables and extra apps and sellers from the config file", async () => {
+    const { optionsFromEnv } = await import("../src/config");
+    const options = optionsFromEnv({
+      EBAY_CLIENT_ID: "Prod-App-PRD-1",
+      EBAY_CLIENT_SECRET: "prod-secret",
+      EBAY_RU_NAME: "Prod-RuName",
+      EBAY_EMULATOR_ACCEPT_URL: "http://localhost:3100/api/ebay/callback",
+      EBAY_EMULATOR_CONFIG: path.join(__dirname, "..", "demo-config.json"),
+    });
+    const configured = await startEmulator(options);
+    try {
+      const health = (await control(configured.origin, "GET", "health")).json;
+      expect(health.apps.map((app: { clientId: string }) => app.clientId)).toEqual(["Prod-App-PRD-1", "PartnerA-Partner-EMU-0a1b2c3d4-5e6f7a8b"]);
+      expect(health.sellers).toBe(8);
+      const consent = await control(configured.origin, "POST", "consent", { username: "acme_outlet", state: "c" });
+      expect(consent.json.location.startsWith("http://localhost:3100/api/ebay/callback?state=c&code=")).toBe(true);
+      const partner = await connectSeller(configured.origin, "it_collezioni", {
+        clientId: "PartnerA-Partner-EMU-0a1b2c3d4-5e6f7a8b",
+        clientSecret: "EMU-partner-0a1b-2c3d-4e5f-6a7b8c9d0e1f",
+        ruName: "Partner_App-PartnerA-EMU-ijklmnop",
+      });
+      expect((await (await getUser(configured.origin, partner.accessToken)).json()).registrationMarketplaceId).toBe("EBAY_IT");
+    } finally {
+      await configured.emulator.close();
+    }
+  });
+});
+
 describe("state file persistence (demos)", () => {
   it("keeps sellers, grants and the clock across a restart", async () => {
     const folder = mkdtempSync(path.join(tmpdir(), "ebay-emulator-state-"));
