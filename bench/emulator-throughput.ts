@@ -54,7 +54,8 @@ function send(agent: Agent, origin: URL, method: string, pathName: string, heade
 
 /** Starts `emulator/src/main.ts` in its own Node process on an ephemeral port and waits for its banner. */
 function startEmulatorProcess(): Promise<{ child: ChildProcess; origin: URL }> {
-  const repoRoot = path.resolve(__dirname, "..");
+  // __dirname exists when tsx loads this file as CommonJS (the package is not "type": "module"); cwd is the fallback.
+  const repoRoot = typeof __dirname === "string" ? path.resolve(__dirname, "..") : process.cwd();
   const child = spawn(process.execPath, ["--import", "tsx", path.join(repoRoot, "emulator/src/main.ts")], {
     cwd: repoRoot,
     env: {

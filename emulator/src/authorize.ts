@@ -53,7 +53,12 @@ function showConsent(response: ServerResponse, pending: PendingAuthorization, se
 }
 
 function startPending(context: EmulatorContext, pending: Omit<PendingAuthorization, "id" | "expiresAtMs">): PendingAuthorization {
-  const record: PendingAuthorization = { ...pending, id: newOpaqueId(), expiresAtMs: Date.now() + PENDING_LIFETIME_MS };
+  const nowMs = Date.now();
+  // Abandoned browser flows would otherwise accumulate in a long-running demo.
+  if (context.state.pendingAuthorizations.size > 10_000) {
+    for (const [id, entry] of context.state.pendingAuthorizations) if (entry.expiresAtMs <= nowMs) context.state.pendingAuthorizations.delete(id);
+  }
+  const record: PendingAuthorization = { ...pending, id: newOpaqueId(), expiresAtMs: nowMs + PENDING_LIFETIME_MS };
   context.state.pendingAuthorizations.set(record.id, record);
   return record;
 }
