@@ -33,7 +33,8 @@ export function keyRing(keys: readonly TokenKey[]): TokenKeyRing {
   return { current, byId };
 }
 
-export function generateTokenKey(id = `k${new Date().toISOString().slice(0, 10).replaceAll("-", "")}${randomBytes(2).toString("hex")}`): TokenKey {
+/** A fresh random key; the default id (e.g. "k20250131-9f2c") says when it was made. */
+export function generateTokenKey(id = `k${new Date().toISOString().slice(0, 10).replaceAll("-", "")}-${randomBytes(2).toString("hex")}`): TokenKey {
   if (!KEY_ID_PATTERN.test(id)) throw new Error(`Token key id "${id}" must be 1-64 letters, digits, "_" or "-"`);
   return { id, key: randomBytes(32) };
 }
