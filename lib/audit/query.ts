@@ -274,7 +274,8 @@ export async function listAuditAccountOptions(db: Db, workspaceId: string): Prom
     if (!accountId) continue;
     const latestNamed = await db.auditEvent.findFirst({
       where: { workspaceId, accountId, accountName: { not: null } },
-      orderBy: NEWEST_FIRST,
+      // createdAt alone (no id tie-break) so the (workspaceId, accountId, createdAt) index gives the order.
+      orderBy: { createdAt: "desc" },
       select: { accountName: true },
     });
     options.push({ id: accountId, label: latestNamed?.accountName ?? accountId, disconnected: true, fromHistoryOnly: true });

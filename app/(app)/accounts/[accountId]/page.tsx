@@ -1,0 +1,209 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { db } from "@/lib/db";
+import { now } from "@/lib/clock";
+import { can } from "@/lib/auth/roles";
+import { requireWorkspace } from "@/lib/auth/session";
+import { ACCOUNT_VIEW_SELECT, toAccountView } from "@/lib/accounts/account-view";
+import { describeNotice } from "@/lib/accounts/notices";
+import { formatTimestamp } from "@/lib/format/relative-time";
+import { auditActionLabel } from "@/lib/audit/labels";
+import { PageHeader } from "@/components/ui/page-header";
+import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { Badge } from "@/components/ui/badge";
+import { Notice } from "@/components/ui/notice";
+import { AccountStatusBadge, accountStatusCopy } from "@/components/accounts/account-status-badge";
+import { RelativeTime } from "@/components/accounts/relative-time";
+import { AccountTestButton } from "@/components/accounts/account-test-button";
+import { RecreateTokenButton } from "@/components/accounts/recreate-token-button";
+import { ConnectAccountButton } from "@/components/accounts/connect-account-button";
+import { RenameAccountForm } from "@/components/accounts/rename-account-form";
+import { DisconnectAccountButton } from "@/components/accounts/disconnect-account-button";
+import { RedirectNotice } from "@/components/accounts/redirect-notice";
+import { environmentLabel } from "@/components/accounts/accounts-table";
+
+export const metadata: Metadata = { title: "eBay account · ChannelKeys" };
+
+type Props = {
+  params: Promise<{ accountId: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+};
+
+const HISTORY_ACTIONS = ["account_connect", "account_test", "account_recreate", "account_recreate_failed", "account_disconnect", "status_change", "token_refresh"];
+
+export default async function AccountPage({ params, searchParams }: Props) {
+  const { workspace, role } = await requireWorkspace("accounts:read");
+  const { accountId } = await params;
+  const row = await db.ebayAccount.findFirst({ where: { id: accountId, workspaceId: workspace.id }, select: ACCOUNT_VIEW_SELECT });
+  if (!row) notFound();
+  const [checks, history] = await Promise.all([
+    db.tokenCheck.findMany({
+      where: { accountId: row.id, workspaceId: workspace.id },
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      take: 20,
+    }),
+    db.auditEvent.findMany({
+      where: { workspaceId: workspace.id, accountId: row.id, action: { in: HISTORY_ACTIONS } },
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      take: 30,
+    }),
+  ]);
+  const account = toAccountView(row);
+  const nowIso = now().toISOString();
+  const copy = accountStatusCopy(account, nowIso);
+  const disconnected = account.status === "disconnected";
+  const statusChanges = history.filter((event) => event.changes?.includes('"status"'));
+
+  return (
+    <>
+      <PageHeader
+        back={{ href: "/accounts", label: "eBay accounts" }}
+        title={account.name}
+        meta={
+          <>
+            <AccountStatusBadge account={account} now={nowIso} />
+            <Badge tone="neutral">{environmentLabel(account.environment)}</Badge>
+            {account.marketplaceId ? <Badge tone="neutral">{account.marketplaceId}</Badge> : null}
+          </>
+        }
+        actions={
+          <div className="flex flex-wrap items-start gap-2">
+            {!disconnected && can(role, "accounts:test") ? <AccountTestButton accountId={account.id} accountName={account.name} /> : null}
+            {!disconnected && can(role, "accounts:recreate") ? (
+              <RecreateTokenButton accountId={account.id} size="md" variant={copy.action === "recreate" ? "primary" : "secondary"} />
+            ) : null}
+            {disconnected && can(role, "accounts:connect") ? <ConnectAccountButton label="Connect again" /> : null}
+            {!disconnected && can(role, "accounts:disconnect") ? <DisconnectAccountButton accountId={account.id} accountName={account.name} /> : null}
+          </div>
+        }
+      />
+      <RedirectNotice notice={describeNotice(await searchParams)} />
+      {account.status !== "healthy" && account.status !== "unchecked" ? (
+        <Notice tone={copy.tone === "bad" ? "error" : copy.tone === "warn" ? "warning" : "info"} title={copy.label} live={false} className="mb-6">
+          {copy.message}
+        </Notice>
+      ) : null}
+
+      <div className="grid gap-6 lg:grid-cols-2">
+        <Card>
+          <CardHeader title="Tokens" description="ChannelKeys stores tokens encrypted; they are never shown." />
+          <CardBody>
+            <dl className="grid grid-cols-[max-content_1fr] gap-x-6 gap-y-2 text-sm">
+              <dt className="text-gray-600">Refresh token</dt>
+              <dd>
+                {account.refreshTokenExpiresAt ? (
+                  <>
+                    expires <RelativeTime value={account.refreshTokenExpiresAt} now={nowIso} />{" "}
+                    <span className="text-gray-500">({formatTimestamp(new Date(account.refreshTokenExpiresAt))})</span>
+                  </>
+                ) : (
+                  "none"
+                )}
+              </dd>
+              <dt className="text-gray-600">Access token</dt>
+              <dd>
+                {account.accessTokenExpiresAt ? (
+                  <>
+                    expires <RelativeTime value={account.accessTokenExpiresAt} now={nowIso} />
+                  </>
+                ) : (
+                  "none"
+                )}
+              </dd>
+              <dt className="text-gray-600">Last refreshed</dt>
+              <dd>
+                <RelativeTime value={account.lastRefreshedAt} now={nowIso} empty="never" />
+              </dd>
+              <dt className="text-gray-600">Last checked</dt>
+              <dd>
+                <RelativeTime value={account.lastCheckedAt} now={nowIso} empty="never" />
+              </dd>
+              <dt className="text-gray-600">Last healthy</dt>
+              <dd>
+                <RelativeTime value={account.lastHealthyAt} now={nowIso} empty="never" />
+              </dd>
+              <dt className="text-gray-600">Scopes</dt>
+              <dd>
+                <ul className="space-y-0.5 break-all text-xs text-gray-700">
+                  {account.scopes.map((scope) => (
+                    <li key={scope}>{scope}</li>
+                  ))}
+                </ul>
+              </dd>
+            </dl>
+          </CardBody>
+        </Card>
+
+        <Card>
+          <CardHeader title="eBay identity" />
+          <CardBody className="space-y-4">
+            <dl className="grid grid-cols-[max-content_1fr] gap-x-6 gap-y-2 text-sm">
+              <dt className="text-gray-600">eBay username</dt>
+              <dd>{account.ebayUsername ?? "not shared by eBay"}</dd>
+              <dt className="text-gray-600">eBay user id</dt>
+              <dd className="font-mono text-xs">{account.ebayUserId}</dd>
+              <dt className="text-gray-600">Account type</dt>
+              <dd>{account.accountType ?? "—"}</dd>
+              <dt className="text-gray-600">Connected</dt>
+              <dd>{formatTimestamp(new Date(account.connectedAt))}</dd>
+            </dl>
+            {can(role, "accounts:rename") && !disconnected ? <RenameAccountForm accountId={account.id} nickname={account.nickname} /> : null}
+          </CardBody>
+        </Card>
+
+        <Card>
+          <CardHeader title="Status history" />
+          <CardBody>
+            {statusChanges.length === 0 ? (
+              <p className="text-sm text-gray-600">No status changes recorded yet.</p>
+            ) : (
+              <ol className="space-y-3 text-sm">
+                {statusChanges.map((event) => {
+                  const changes = JSON.parse(event.changes ?? "{}") as Record<string, [unknown, unknown]>;
+                  const [before, after] = changes.status ?? [null, null];
+                  return (
+                    <li key={event.id} className="border-l-2 border-gray-200 pl-3">
+                      <div className="font-medium text-gray-900">
+                        {String(before ?? "new")} → {String(after)}
+                      </div>
+                      <div className="text-gray-600">{event.detail}</div>
+                      <div className="text-xs text-gray-500">
+                        {formatTimestamp(event.createdAt)} · {auditActionLabel(event.action)} · {event.actorLabel}
+                      </div>
+                    </li>
+                  );
+                })}
+              </ol>
+            )}
+          </CardBody>
+        </Card>
+
+        <Card>
+          <CardHeader title="Recent checks" />
+          <CardBody>
+            {checks.length === 0 ? (
+              <p className="text-sm text-gray-600">This account has not been tested yet.</p>
+            ) : (
+              <ol className="space-y-2 text-sm">
+                {checks.map((check) => (
+                  <li key={check.id} className="flex flex-wrap items-baseline justify-between gap-2 border-b border-gray-100 pb-2">
+                    <span>
+                      <Badge tone={check.verdict === "healthy" ? "good" : check.verdict === "needs_reauth" ? "bad" : "warn"}>
+                        {check.verdict === "healthy" ? "Healthy" : check.verdict === "needs_reauth" ? "Needs re-authorization" : "eBay unavailable"}
+                      </Badge>{" "}
+                      <span className="text-gray-700">{check.message}</span>
+                    </span>
+                    <span className="text-xs text-gray-500">
+                      {formatTimestamp(check.createdAt)} · {check.trigger}
+                      {check.refreshed ? " · refreshed" : ""} · {check.ebayCalls} eBay call{check.ebayCalls === 1 ? "" : "s"}
+                    </span>
+                  </li>
+                ))}
+              </ol>
+            )}
+          </CardBody>
+        </Card>
+      </div>
+    </>
+  );
+}
