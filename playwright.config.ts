@@ -1,9 +1,10 @@
 import { defineConfig, devices } from "@playwright/test";
 
-// End-to-end tests run the production build against the eBay emulator over HTTP,
-// on ports of their own so a running `npm start` (3000/4010) is never touched.
-const appPort = 3100;
-const emulatorPort = 4011;
+// End-to-end tests run the production build against the eBay emulator over HTTP, on ports of their
+// own so a running `npm start` (3000/4010) is never touched. E2E_APP_PORT / E2E_EMULATOR_PORT and
+// NEXT_DIST_DIR let two checkouts' suites run side by side on one machine.
+const appPort = Number(process.env.E2E_APP_PORT ?? 3100);
+const emulatorPort = Number(process.env.E2E_EMULATOR_PORT ?? 4011);
 const appUrl = `http://localhost:${appPort}`;
 const emulatorUrl = `http://localhost:${emulatorPort}`;
 const callbackUrl = `${appUrl}/api/ebay/callback`;
@@ -65,7 +66,7 @@ export default defineConfig({
       env: {
         ...sharedEnv,
         PORT: String(appPort),
-        DATABASE_URL: "file:./.data/e2e.db",
+        DATABASE_URL: `file:./.data/e2e-${appPort}.db`,
         NEXTAUTH_URL: appUrl,
       },
       reuseExistingServer: false,

@@ -2,11 +2,12 @@
 // (http://localhost:3100/api/ebay/callback) is intercepted and its URL asserted on.
 import { expect, test, type Page, type APIRequestContext } from "@playwright/test";
 
-const EMULATOR = process.env.EBAY_EMULATOR_ORIGIN ?? "http://localhost:4011";
+const EMULATOR = `http://localhost:${process.env.E2E_EMULATOR_PORT ?? 4011}`;
 const CLIENT_ID = process.env.EBAY_CLIENT_ID || "ChannelK-ChannelK-EMU-5e0f1a2b3-4c5d6e7f";
 const CLIENT_SECRET = process.env.EBAY_CLIENT_SECRET || "EMU-5e0f1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b";
 const RU_NAME = process.env.EBAY_RU_NAME || "ChannelKeys-ChannelK-EMU-abcdefgh";
-const CALLBACK = "http://localhost:3100/api/ebay/callback";
+const APP = `http://localhost:${process.env.E2E_APP_PORT ?? 3100}`;
+const CALLBACK = `${APP}/api/ebay/callback`;
 const SCOPES = [
   "https://api.ebay.com/oauth/api_scope",
   "https://api.ebay.com/oauth/api_scope/commerce.identity.readonly",
@@ -23,7 +24,7 @@ function authorizeUrl(state: string, extra: Record<string, string> = {}): string
 /** Captures every navigation to the app's callback instead of needing the app to run. */
 async function interceptCallback(page: Page): Promise<() => URL> {
   let last: URL | undefined;
-  await page.route("http://localhost:3100/**", async (route) => {
+  await page.route(`${APP}/**`, async (route) => {
     last = new URL(route.request().url());
     await route.fulfill({ status: 200, contentType: "text/html", body: "<html><body><h1>callback reached</h1></body></html>" });
   });

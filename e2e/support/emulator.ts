@@ -1,7 +1,7 @@
 import { expect, type APIRequestContext, type Page } from "@playwright/test";
 
 // The emulator the Playwright config starts (see playwright.config.ts).
-export const EMULATOR_URL = "http://localhost:4011";
+export const EMULATOR_URL = `http://localhost:${process.env.E2E_EMULATOR_PORT ?? 4011}`;
 export const EMULATOR_SELLER_PASSWORD = "password";
 
 export async function resetEmulator(request: APIRequestContext): Promise<void> {
