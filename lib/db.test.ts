@@ -1,0 +1,187 @@
+import { existsSync } from "node:fs";
+import Database from "better-sqlite3";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createTokenCipher } from "@/lib/crypto/token-cipher";
+import { generateTokenKey, keyRing } from "@/lib/crypto/token-keys";
+import { createDbClient, databaseUrlFromEnv, DEFAULT_DATABASE_URL, type Db, type DbTransaction } from "@/lib/db";
+import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
+
+const ACCESS = "v^1.1#i^1#access-token-plaintext";
+const REFRESH = "v^1.1#i^1#refresh-token-plaintext";
+
+type RawTokens = { ebayUserId: string; accessToken: string | null; refreshToken: string | null };
+
+let testDb: TestDatabase;
+let db: Db;
+beforeEach(async () => {
+  testDb = await createTestDatabase();
+  db = testDb.db;
+});
+afterEach(async () => {
+  await testDb.cleanup();
+});
+
+function rawTokens(): RawTokens[] {
+  const sqlite = new Database(testDb.file, { readonly: true });
+  try {
+    return sqlite.prepare('SELECT "ebayUserId", "accessToken", "refreshToken" FROM "EbayAccount" ORDER BY "ebayUserId"').all() as RawTokens[];
+  } finally {
+    sqlite.close();
+  }
+}
+
+function expectSealed(value: string | null, plaintext: string): void {
+  expect(value).toMatch(/^v1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]+$/);
+  expect(value).not.toContain(plaintext);
+}
+
+async function workspace(): Promise<string> {
+  return (await db.workspace.create({ data: { name: "Acme" } })).id;
+}
+
+const account = (workspaceId: string, ebayUserId: string) => ({ workspaceId, environment: "sandbox", ebayUserId });
+
+describe("token encryption extension", () => {
+  it("stores ciphertext for create, and returns plaintext only when a query asks for it", async () => {
+    const workspaceId = await workspace();
+    const created = await db.ebayAccount.create({ data: { ...account(workspaceId, "u1"), accessToken: ACCESS, refreshToken: REFRESH } });
+    expect(created).not.toHaveProperty("accessToken");
+    expect(created).not.toHaveProperty("refreshToken");
+
+    const [raw] = rawTokens();
+    expectSealed(raw!.accessToken, ACCESS);
+    expectSealed(raw!.refreshToken, REFRESH);
+
+    const byDefault = await db.ebayAccount.findUniqueOrThrow({ where: { id: created.id } });
+    expect(byDefault).not.toHaveProperty("accessToken");
+    expect(byDefault).not.toHaveProperty("refreshToken");
+    expect(byDefault.ebayUserId).toBe("u1");
+
+    const asked = await db.ebayAccount.findUniqueOrThrow({
+      where: { id: created.id },
+      omit: { accessToken: false, refreshToken: false },
+    });
+    expect(asked.accessToken).toBe(ACCESS);
+    expect(asked.refreshToken).toBe(REFRESH);
+
+    const onlyRefresh = await db.ebayAccount.findFirstOrThrow({ omit: { refreshToken: false } });
+    expect(onlyRefresh.refreshToken).toBe(REFRESH);
+    expect(onlyRefresh).not.toHaveProperty("accessToken");
+
+    const selected = await db.ebayAccount.findFirstOrThrow({ select: { id: true, accessToken: true } });
+    expect(selected).toEqual({ id: created.id, accessToken: ACCESS });
+  });
+
+  it("seals every write path: update, updateMany, upsert, createMany, { set } and nested creates", async () => {
+    const workspaceId = await workspace();
+    const { id } = await db.ebayAccount.create({ data: account(workspaceId, "a") });
+    await db.ebayAccount.update({ where: { id }, data: { accessToken: "a-access" } });
+    await db.ebayAccount.updateMany({ where: { id }, data: { refreshToken: { set: "a-refresh" } } });
+    await db.ebayAccount.upsert({
+      where: { id: "missing" },
+      create: { ...account(workspaceId, "b"), accessToken: "b-access" },
+      update: {},
+    });
+    await db.ebayAccount.upsert({ where: { id }, create: account(workspaceId, "never"), update: { accessToken: "a-access-2" } });
+    await db.ebayAccount.createMany({ data: [{ ...account(workspaceId, "c"), refreshToken: "c-refresh" }] });
+    await db.workspace.create({
+      data: { name: "Nested", accounts: { create: [{ environment: "production", ebayUserId: "d", accessToken: "d-access" }] } },
+    });
+
+    const raw = rawTokens();
+    expect(raw.map((row) => row.ebayUserId)).toEqual(["a", "b", "c", "d"]);
+    expectSealed(raw[0]!.accessToken, "a-access-2");
+    expectSealed(raw[0]!.refreshToken, "a-refresh");
+    expectSealed(raw[1]!.accessToken, "b-access");
+    expect(raw[1]!.refreshToken).toBeNull();
+    expectSealed(raw[2]!.refreshToken, "c-refresh");
+    expectSealed(raw[3]!.accessToken, "d-access");
+
+    const opened = await db.ebayAccount.findMany({ orderBy: { ebayUserId: "asc" }, omit: { accessToken: false, refreshToken: false } });
+    expect(opened.map((row) => [row.ebayUserId, row.accessToken, row.refreshToken])).toEqual([
+      ["a", "a-access-2", "a-refresh"],
+      ["b", "b-access", null],
+      ["c", null, "c-refresh"],
+      ["d", "d-access", null],
+    ]);
+  });
+
+  it("opens tokens in nested reads and inside interactive transactions", async () => {
+    const workspaceId = await workspace();
+    await db.ebayAccount.create({ data: { ...account(workspaceId, "u1"), accessToken: ACCESS } });
+
+    const nested = await db.workspace.findUniqueOrThrow({
+      where: { id: workspaceId },
+      include: { accounts: { omit: { accessToken: false } } },
+    });
+    expect(nested.accounts[0]!.accessToken).toBe(ACCESS);
+    const nestedDefault = await db.workspace.findUniqueOrThrow({ where: { id: workspaceId }, include: { accounts: true } });
+    expect(nestedDefault.accounts[0]).not.toHaveProperty("accessToken");
+
+    const refreshInTransaction = async (tx: DbTransaction) => {
+      const current = await tx.ebayAccount.findFirstOrThrow({ omit: { accessToken: false } });
+      expect(current.accessToken).toBe(ACCESS);
+      await tx.ebayAccount.update({ where: { id: current.id }, data: { accessToken: "rotated-in-tx" } });
+    };
+    await db.$transaction(refreshInTransaction);
+    expectSealed(rawTokens()[0]!.accessToken, "rotated-in-tx");
+    expect((await db.ebayAccount.findFirstOrThrow({ omit: { accessToken: false } })).accessToken).toBe("rotated-in-tx");
+  });
+
+  it("uses an explicit cipher when given one, and a wrong key fails the read instead of returning ciphertext", async () => {
+    const cipher = createTokenCipher(keyRing([generateTokenKey("explicit")]));
+    const explicit = createDbClient(testDb.url, { tokenCipher: cipher });
+    try {
+      const workspaceId = await workspace();
+      await explicit.ebayAccount.create({ data: { ...account(workspaceId, "u1"), accessToken: ACCESS } });
+      expect(rawTokens()[0]!.accessToken!.startsWith("v1.explicit.")).toBe(true);
+      expect((await explicit.ebayAccount.findFirstOrThrow({ omit: { accessToken: false } })).accessToken).toBe(ACCESS);
+      await expect(db.ebayAccount.findFirst({ omit: { accessToken: false } })).rejects.toThrow(/unknown key id "explicit"/);
+    } finally {
+      await explicit.$disconnect();
+    }
+  });
+});
+
+describe("SQLite connection", () => {
+  it("runs in WAL mode with busy_timeout, foreign keys and synchronous=NORMAL", async () => {
+    const pragma = async (name: string) => {
+      const [row] = await db.$queryRawUnsafe<Record<string, unknown>[]>(`PRAGMA ${name}`);
+      return Object.values(row!)[0];
+    };
+    expect(await pragma("journal_mode")).toBe("wal");
+    expect(Number(await pragma("busy_timeout"))).toBe(5000);
+    expect(Number(await pragma("foreign_keys"))).toBe(1);
+    expect(Number(await pragma("synchronous"))).toBe(1); // NORMAL
+
+    // WAL is a property of the file, not only of our connection: a separate connection sees it too.
+    await workspace();
+    expect(existsSync(`${testDb.file}-wal`)).toBe(true);
+    const sqlite = new Database(testDb.file, { readonly: true });
+    try {
+      expect(sqlite.pragma("journal_mode", { simple: true })).toBe("wal");
+    } finally {
+      sqlite.close();
+    }
+  });
+
+  it("enforces the schema's cascades (foreign_keys=ON)", async () => {
+    const workspaceId = await workspace();
+    await db.ebayAccount.create({ data: account(workspaceId, "u1") });
+    await db.workspace.delete({ where: { id: workspaceId } });
+    expect(await db.ebayAccount.count()).toBe(0);
+    await expect(db.ebayAccount.create({ data: account("no-such-workspace", "u2") })).rejects.toThrow();
+  });
+});
+
+describe("databaseUrlFromEnv", () => {
+  it("defaults to the embedded SQLite file", () => {
+    expect(databaseUrlFromEnv({})).toBe(DEFAULT_DATABASE_URL);
+    expect(databaseUrlFromEnv({ DATABASE_URL: "  " })).toBe("file:./.data/channelkeys.db");
+    expect(databaseUrlFromEnv({ DATABASE_URL: "file:/tmp/x.db" })).toBe("file:/tmp/x.db");
+  });
+
+  it("refuses URLs it has no adapter for", () => {
+    expect(() => createDbClient("mysql://localhost/x")).toThrow(/Unsupported DATABASE_URL scheme "mysql:"/);
+  });
+});

@@ -1,0 +1,132 @@
+import Database from "better-sqlite3";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createTokenCipher, type TokenCipher } from "@/lib/crypto/token-cipher";
+import { generateTokenKey, keyRing } from "@/lib/crypto/token-keys";
+import { createDbClient, type Db } from "@/lib/db";
+import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
+import { rotateStoredTokens } from "./rotate-token-keys";
+
+type RawRow = { ebayUserId: string; accessToken: string | null; refreshToken: string | null; updatedAt: string };
+
+const oldKey = generateTokenKey("old");
+const newKey = generateTokenKey("new");
+const before = createTokenCipher(keyRing([oldKey]));
+const after = createTokenCipher(keyRing([newKey, oldKey]));
+
+let testDb: TestDatabase;
+const clients: Db[] = [];
+beforeEach(async () => {
+  testDb = await createTestDatabase();
+});
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((client) => client.$disconnect()));
+  await testDb.cleanup();
+});
+
+function client(cipher: TokenCipher): Db {
+  const db = createDbClient(testDb.url, { tokenCipher: cipher });
+  clients.push(db);
+  return db;
+}
+
+function rawRows(): RawRow[] {
+  const sqlite = new Database(testDb.file, { readonly: true });
+  try {
+    return sqlite
+      .prepare('SELECT "ebayUserId", "accessToken", "refreshToken", "updatedAt" FROM "EbayAccount" ORDER BY "ebayUserId"')
+      .all() as RawRow[];
+  } finally {
+    sqlite.close();
+  }
+}
+
+function writeRaw(sql: string, ...params: unknown[]): void {
+  const sqlite = new Database(testDb.file, { timeout: 5000 });
+  try {
+    sqlite.prepare(sql).run(...params);
+  } finally {
+    sqlite.close();
+  }
+}
+
+async function seedAccounts(count: number): Promise<void> {
+  const oldDb = client(before);
+  const { id: workspaceId } = await oldDb.workspace.create({ data: { name: "Acme" } });
+  for (let i = 0; i < count; i += 1) {
+    const ebayUserId = `user${String(i).padStart(4, "0")}`;
+    await oldDb.ebayAccount.create({
+      data: { workspaceId, environment: "sandbox", ebayUserId, accessToken: `access-${i}`, refreshToken: i % 2 === 0 ? `refresh-${i}` : null },
+    });
+  }
+}
+
+describe("rotateStoredTokens", () => {
+  it("re-seals every token with the current key id, keeps the plaintext, leaves updatedAt, and is a no-op the second time", async () => {
+    await seedAccounts(3);
+    const seeded = rawRows();
+    expect(seeded.every((row) => row.accessToken!.startsWith("v1.old."))).toBe(true);
+
+    const counts = await rotateStoredTokens(client(after), after);
+    expect(counts).toEqual({ accounts: 3, reencrypted: 5, alreadyCurrent: 0, sealedPlaintext: 0, changedConcurrently: 0, unreadable: 0 });
+
+    const rotated = rawRows();
+    for (const [index, row] of rotated.entries()) {
+      expect(row.accessToken!.startsWith("v1.new.")).toBe(true);
+      expect(after.decrypt(row.accessToken!)).toBe(`access-${index}`);
+      expect(row.refreshToken === null ? null : after.decrypt(row.refreshToken)).toBe(index % 2 === 0 ? `refresh-${index}` : null);
+      expect(row.updatedAt).toBe(seeded[index]!.updatedAt);
+    }
+    // Only the new key is needed from now on.
+    const newOnly = client(createTokenCipher(keyRing([newKey])));
+    const reread = await newOnly.ebayAccount.findMany({ orderBy: { ebayUserId: "asc" }, omit: { accessToken: false } });
+    expect(reread.map((row) => row.accessToken)).toEqual(["access-0", "access-1", "access-2"]);
+
+    expect(await rotateStoredTokens(client(after), after)).toMatchObject({ reencrypted: 0, alreadyCurrent: 5 });
+  });
+
+  it("pages through more accounts than one batch", async () => {
+    await seedAccounts(501);
+    const counts = await rotateStoredTokens(client(after), after);
+    expect(counts.accounts).toBe(501);
+    expect(counts.reencrypted).toBe(501 + 251);
+    expect(rawRows().every((row) => row.accessToken!.startsWith("v1.new."))).toBe(true);
+  });
+
+  it("never overwrites a token that changed after it was read (compare-and-set)", async () => {
+    await seedAccounts(2);
+    const concurrentRefresh = after.encrypt("refreshed-by-someone-else");
+    const [first] = rawRows();
+    // A cipher that, while the rotation holds user0000's old access token in hand, lets a "refresh"
+    // replace it in the database: exactly the interleaving compare-and-set exists for.
+    const racing: TokenCipher = {
+      ...after,
+      isEncryptedWithCurrentKey: (value) => after.isEncryptedWithCurrentKey(value),
+      keyIdOf: (value) => after.keyIdOf(value),
+      decrypt(value) {
+        if (value === first!.accessToken) {
+          writeRaw('UPDATE "EbayAccount" SET "accessToken" = ? WHERE "ebayUserId" = ?', concurrentRefresh, "user0000");
+        }
+        return after.decrypt(value);
+      },
+    };
+    const counts = await rotateStoredTokens(client(after), racing);
+    expect(counts).toMatchObject({ reencrypted: 2, changedConcurrently: 1 });
+    const [user0, user1] = rawRows();
+    expect(user0!.accessToken).toBe(concurrentRefresh);
+    expect(user0!.refreshToken!.startsWith("v1.new.")).toBe(true);
+    expect(user1!.accessToken!.startsWith("v1.new.")).toBe(true);
+  });
+
+  it("seals plaintext left in a token column and reports values no key opens without touching them", async () => {
+    await seedAccounts(2);
+    writeRaw('UPDATE "EbayAccount" SET "accessToken" = ? WHERE "ebayUserId" = ?', "legacy-plaintext", "user0000");
+    const foreign = createTokenCipher(keyRing([generateTokenKey("lost")])).encrypt("sealed-with-a-lost-key");
+    writeRaw('UPDATE "EbayAccount" SET "accessToken" = ? WHERE "ebayUserId" = ?', foreign, "user0001");
+
+    const counts = await rotateStoredTokens(client(after), after);
+    expect(counts).toEqual({ accounts: 2, reencrypted: 1, alreadyCurrent: 0, sealedPlaintext: 1, changedConcurrently: 0, unreadable: 1 });
+    const [user0, user1] = rawRows();
+    expect(after.decrypt(user0!.accessToken!)).toBe("legacy-plaintext");
+    expect(user1!.accessToken).toBe(foreign);
+  });
+});
