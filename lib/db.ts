@@ -11,7 +11,7 @@ import { PrismaClient } from "@/lib/generated/prisma/client";
 export const DEFAULT_DATABASE_URL = "file:./.data/channelkeys.db";
 
 /** DATABASE_URL, or the embedded SQLite default. Relative file: paths resolve against the working directory. */
-export function databaseUrlFromEnv(env: NodeJS.ProcessEnv = process.env): string {
+export function databaseUrlFromEnv(env: Record<string, string | undefined> = process.env): string {
   const url = env.DATABASE_URL?.trim();
   return url ? url : DEFAULT_DATABASE_URL;
 }

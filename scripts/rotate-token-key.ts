@@ -35,7 +35,7 @@ async function main(): Promise<void> {
         `plaintext sealed ${counts.sealedPlaintext}, changed concurrently ${counts.changedConcurrently}, unreadable ${counts.unreadable}`,
     );
     if (counts.unreadable > 0) {
-      console.error(`${counts.unreadable} token value(s) open with no configured key: keep every old key until they are dealt with`);
+      console.error(`${counts.unreadable} token value(s) cannot be opened with any configured key: keep every old key until they are dealt with`);
       process.exitCode = 1;
     }
   } finally {
