@@ -68,7 +68,7 @@ export function AuditTable({ events, accountNames, renderedAt }: AuditTableProps
                   {auditOutcomeLabel(event.outcome)}
                 </Badge>
               </Td>
-              <Td className="text-gray-700">
+              <Td>
                 {event.detail ? <p className="break-words">{event.detail}</p> : null}
                 {changes.length > 0 ? (
                   <ul aria-label="Changes" className="mt-1 space-y-0.5 text-xs text-gray-600">

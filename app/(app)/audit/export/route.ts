@@ -1,17 +1,19 @@
 import { auditCsvStream, auditExportFilename } from "@/lib/audit/csv";
 import { iterateAuditEvents, listAuditAccountOptions, parseAuditFilters } from "@/lib/audit/query";
-import { requireWorkspace } from "@/lib/auth/session";
+import { notFoundResponse, workspaceForRoute } from "@/lib/auth/route-workspace";
 import { db } from "@/lib/db";
 
 export const dynamic = "force-dynamic";
 
 /**
  * CSV export of the current workspace's history under the same filters as the page.
- * requireWorkspace answers 404 itself for a role without audit:export (and sends signed-out
- * visitors to sign in); the workspace comes from the user's own memberships, never the URL.
+ * A public endpoint: signed out, not a member, or a role without audit:export all get the same
+ * 404. The workspace comes from the user's own memberships, never from the URL.
  */
 export async function GET(request: Request): Promise<Response> {
-  const { workspace } = await requireWorkspace("audit:export");
+  const context = await workspaceForRoute("audit:export");
+  if (!context) return notFoundResponse();
+  const { workspace } = context;
   const { filters, notes } = parseAuditFilters(new URL(request.url).searchParams);
   // The page shows ignored filters and carries on; an export that silently dropped a filter
   // would hand over more history than was asked for, so refuse instead.
