@@ -5,6 +5,7 @@ import { recordAuditEvent } from "@/lib/audit/record";
 import { checkToken, type TokenCheckOutcome } from "@/lib/tokens/check-token";
 import { refreshUserAccessToken } from "@/lib/ebay/oauth";
 import { singleFlight } from "@/lib/accounts/single-flight";
+import { refreshWithLease } from "@/lib/accounts/refresh-lease";
 import { accountDisplayName } from "@/lib/accounts/account-name";
 
 export type CheckTrigger = "manual" | "bulk" | "scheduler" | "connect";
@@ -50,11 +51,18 @@ export async function testAccount(
     refreshToken: account.refreshToken,
     refreshTokenExpiresAt: account.refreshTokenExpiresAt,
     now: now(),
+    // Single flight twice over: in this process (one shared promise) and across processes (a lease on the row).
     refreshAccessToken: (refreshToken: string, grantedScopes: string[]) =>
-      singleFlight(`refresh:${accountId}`, async () => {
-        refreshedHere = true;
-        return refreshUserAccessToken(refreshToken, grantedScopes);
-      }),
+      singleFlight(`refresh:${accountId}`, () =>
+        refreshWithLease(client, {
+          accountId,
+          staleAccessToken: account.accessToken,
+          refresh: async () => {
+            refreshedHere = true;
+            return refreshUserAccessToken(refreshToken, grantedScopes);
+          },
+        }),
+      ),
   });
 
   const at = now();

@@ -18,6 +18,9 @@ const ACTION_LABELS: Record<AuditAction, string> = {
   oauth_declined: "eBay consent declined",
   oauth_state_rejected: "Sign-in link rejected",
   status_change: "Status changed",
+  check_run_start: "Started bulk check",
+  check_run_finish: "Finished bulk check",
+  check_run_cancel: "Cancelled bulk check",
 };
 
 const OUTCOME_LABELS: Record<AuditOutcome, string> = {

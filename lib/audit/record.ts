@@ -22,7 +22,10 @@ export type AuditAction =
   | "account_disconnect"
   | "oauth_declined"
   | "oauth_state_rejected"
-  | "status_change";
+  | "status_change"
+  | "check_run_start"
+  | "check_run_finish"
+  | "check_run_cancel";
 
 /** {field: [before, after]}: what a change set looks like in the history. */
 export type AuditChanges = Record<string, [unknown, unknown]>;
