@@ -12,13 +12,9 @@ import { RelativeTime } from "@/components/accounts/relative-time";
 import { RecreateTokenButton } from "@/components/accounts/recreate-token-button";
 import { ConnectAccountButton } from "@/components/accounts/connect-account-button";
 import { ACCOUNTS_QUERY_KEY, useTestAccount, type AccountsResponse } from "@/components/accounts/use-test-account";
-import type { AccountView } from "@/lib/accounts/account-view";
+import { environmentLabel, type AccountView } from "@/lib/accounts/account-view";
 
-export const SORT_KEYS = ["name", "status", "refreshExpiry", "lastChecked"] as const;
-export type SortKey = (typeof SORT_KEYS)[number];
-export const STATUS_FILTERS = ["all", "healthy", "expiring", "needs_reauth", "ebay_unavailable", "unchecked", "disconnected"] as const;
-export type StatusFilter = (typeof STATUS_FILTERS)[number];
-export type AccountsView = { filter: StatusFilter; sort: SortKey; direction: "ascending" | "descending" };
+import type { AccountsView, SortKey, StatusFilter } from "@/lib/accounts/list-view";
 
 const FILTERS: { value: StatusFilter; label: string }[] = [
   { value: "all", label: "All connected" },
@@ -226,10 +222,4 @@ function AccountRow({ account, now, permissions }: { account: AccountView; now: 
       </Td>
     </Tr>
   );
-}
-
-export function environmentLabel(environment: string): string {
-  if (environment === "emulated") return "Emulated eBay";
-  if (environment === "sandbox") return "eBay sandbox";
-  return "eBay production";
 }

@@ -103,3 +103,9 @@ export function toAccountView(row: AccountRow): AccountView {
     disconnectedAt: iso(row.disconnectedAt),
   };
 }
+
+export function environmentLabel(environment: string): string {
+  if (environment === "emulated") return "Emulated eBay";
+  if (environment === "sandbox") return "eBay sandbox";
+  return "eBay production";
+}

@@ -6,17 +6,14 @@ import { requireWorkspace } from "@/lib/auth/session";
 import { ACCOUNT_VIEW_SELECT, toAccountView } from "@/lib/accounts/account-view";
 import { describeNotice } from "@/lib/accounts/notices";
 import { PageHeader } from "@/components/ui/page-header";
-import { AccountsTable, SORT_KEYS, STATUS_FILTERS, type AccountsView } from "@/components/accounts/accounts-table";
+import { AccountsTable } from "@/components/accounts/accounts-table";
+import { parseAccountsView } from "@/lib/accounts/list-view";
 import { ConnectAccountButton } from "@/components/accounts/connect-account-button";
 import { RedirectNotice } from "@/components/accounts/redirect-notice";
 
 export const metadata: Metadata = { title: "eBay accounts · ChannelKeys" };
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
-
-function pick<T extends string>(value: unknown, allowed: readonly T[], fallback: T): T {
-  return typeof value === "string" && (allowed as readonly string[]).includes(value) ? (value as T) : fallback;
-}
 
 export default async function AccountsPage({ searchParams }: { searchParams: SearchParams }) {
   const { workspace, role } = await requireWorkspace("accounts:read");
@@ -26,11 +23,7 @@ export default async function AccountsPage({ searchParams }: { searchParams: Sea
     select: ACCOUNT_VIEW_SELECT,
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],
   });
-  const view: AccountsView = {
-    filter: pick(params.status, STATUS_FILTERS, "all"),
-    sort: pick(params.sort, SORT_KEYS, "status"),
-    direction: pick(params.dir, ["ascending", "descending"] as const, "ascending"),
-  };
+  const view = parseAccountsView(params);
   const permissions = {
     canTest: can(role, "accounts:test"),
     canRecreate: can(role, "accounts:recreate"),

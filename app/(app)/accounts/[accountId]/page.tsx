@@ -4,7 +4,7 @@ import { db } from "@/lib/db";
 import { now } from "@/lib/clock";
 import { can } from "@/lib/auth/roles";
 import { requireWorkspace } from "@/lib/auth/session";
-import { ACCOUNT_VIEW_SELECT, toAccountView } from "@/lib/accounts/account-view";
+import { ACCOUNT_VIEW_SELECT, environmentLabel, toAccountView } from "@/lib/accounts/account-view";
 import { describeNotice } from "@/lib/accounts/notices";
 import { formatTimestamp } from "@/lib/format/relative-time";
 import { auditActionLabel } from "@/lib/audit/labels";
@@ -20,7 +20,6 @@ import { ConnectAccountButton } from "@/components/accounts/connect-account-butt
 import { RenameAccountForm } from "@/components/accounts/rename-account-form";
 import { DisconnectAccountButton } from "@/components/accounts/disconnect-account-button";
 import { RedirectNotice } from "@/components/accounts/redirect-notice";
-import { environmentLabel } from "@/components/accounts/accounts-table";
 
 export const metadata: Metadata = { title: "eBay account · ChannelKeys" };
 
