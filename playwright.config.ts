@@ -1,3 +1,4 @@
+import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
 
 // End-to-end tests run the production build against the eBay emulator over HTTP, on ports of their
@@ -8,6 +9,9 @@ const emulatorPort = Number(process.env.E2E_EMULATOR_PORT ?? 4011);
 const appUrl = `http://localhost:${appPort}`;
 const emulatorUrl = `http://localhost:${emulatorPort}`;
 const callbackUrl = `${appUrl}/api/ebay/callback`;
+// One test clock for the app and the emulator: the emulator writes its virtual-clock offset to this file (reset to 0
+// when it starts and on /__emulator/reset) and the app's lib/clock.ts reads it. One file per app port.
+const sharedClockFile = path.resolve(__dirname, ".data", `e2e-clock-${appPort}.json`);
 
 const sharedEnv = {
   NEXT_TELEMETRY_DISABLED: "1",
@@ -15,6 +19,8 @@ const sharedEnv = {
   EBAY_EMULATOR_URL: emulatorUrl,
   EBAY_EMULATOR_ACCEPT_URL: callbackUrl,
   EBAY_EMULATOR_DECLINE_URL: callbackUrl,
+  EBAY_EMULATOR_CLOCK_FILE: sharedClockFile,
+  CHANNELKEYS_SHARED_CLOCK_FILE: sharedClockFile,
 };
 
 export default defineConfig({

@@ -60,6 +60,8 @@ export interface EmulatorConfig {
   expiredIafErrorCode: ExpiredIafErrorCode;
   /** JSON file the state is saved to (demos); undefined keeps everything in memory. */
   stateFile?: string;
+  /** JSON file holding the virtual clock's offset, shared with ChannelKeys (tests and demos); undefined = in memory. */
+  clockFile?: string;
   /** Shown on the sign-in page so demo users know what to type. */
   showDemoHint: boolean;
 }
@@ -99,6 +101,7 @@ export interface EmulatorOptions {
   notification?: NotificationConfig;
   expiredIafErrorCode?: ExpiredIafErrorCode;
   stateFile?: string;
+  clockFile?: string;
   showDemoHint?: boolean;
 }
 
@@ -201,6 +204,7 @@ export function resolveConfig(options: EmulatorOptions = {}): EmulatorConfig {
     notification: options.notification ?? {},
     expiredIafErrorCode: options.expiredIafErrorCode ?? 932,
     stateFile: options.stateFile,
+    clockFile: options.clockFile,
     showDemoHint: options.showDemoHint ?? true,
   };
 }
@@ -265,6 +269,7 @@ export function optionsFromEnv(env: Record<string, string | undefined> = process
     },
     expiredIafErrorCode: expiredCode as ExpiredIafErrorCode | undefined,
     stateFile: env.EBAY_EMULATOR_STATE_FILE || undefined,
+    clockFile: env.EBAY_EMULATOR_CLOCK_FILE || undefined,
     showDemoHint: env.EBAY_EMULATOR_DEMO_HINT !== "0",
   };
 }

@@ -54,7 +54,7 @@ function sleep(ms: number): Promise<void> {
 
 export function createEmulator(options: CreateEmulatorOptions = {}): Emulator {
   const config = resolveConfig(options);
-  const clock = new VirtualClock();
+  const clock = new VirtualClock(config.clockFile);
   const state = new EmulatorState(config, clock);
   const context: EmulatorContext = { config, state, clock, ...indexApps(config.apps) };
   const faults = new FaultRegistry();
