@@ -15,8 +15,8 @@ type AppHeaderProps = {
 export function AppHeader({ user, workspace, role, memberships }: AppHeaderProps) {
   return (
     <header className="sticky top-0 z-20 border-b border-gray-200 bg-white/95 backdrop-blur supports-[backdrop-filter]:bg-white/80">
-      <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-6 gap-y-0 px-4 sm:px-6 lg:px-8">
-        <div className="flex min-h-14 items-center gap-3">
+      <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-3 gap-y-0 sm:gap-x-6 px-4 sm:px-6 lg:px-8">
+        <div className="flex min-h-14 items-center gap-2 sm:gap-3">
           <Link
             href="/accounts"
             className="flex items-center gap-2 rounded-md text-base font-semibold tracking-tight text-gray-900 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-accent-600"
@@ -34,7 +34,7 @@ export function AppHeader({ user, workspace, role, memberships }: AppHeaderProps
         <div className="order-last w-full sm:order-none sm:w-auto sm:flex-1 sm:self-end">
           <MainNav />
         </div>
-        <div className="ml-auto flex min-h-14 items-center gap-3 sm:ml-0">
+        <div className="ml-auto flex min-h-14 items-center gap-2 sm:ml-0 sm:gap-3">
           <WorkspaceSwitcher
             current={workspace}
             workspaces={memberships.map((membership) => ({

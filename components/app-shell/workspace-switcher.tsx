@@ -17,7 +17,8 @@ export function WorkspaceSwitcher({ current, workspaces }: WorkspaceSwitcherProp
 
   if (workspaces.length < 2) {
     return (
-      <span className="max-w-48 truncate text-sm font-medium text-gray-700" title="Workspace">
+      // On phones the name moves into the user menu ("Owner in …") to keep the header on one line.
+      <span className="hidden max-w-48 truncate text-sm font-medium text-gray-700 md:inline" title="Workspace">
         {current.name}
       </span>
     );
@@ -29,7 +30,7 @@ export function WorkspaceSwitcher({ current, workspaces }: WorkspaceSwitcherProp
         {...buttonProps}
         aria-label={`Workspace: ${current.name}. Switch workspace`}
         className={cn(
-          "flex max-w-56 items-center gap-1.5 rounded-md border border-gray-300 bg-white px-2.5 py-1 text-sm font-medium text-gray-800 shadow-sm hover:bg-gray-50",
+          "flex max-w-32 items-center sm:max-w-56 gap-1.5 rounded-md border border-gray-300 bg-white px-2.5 py-1 text-sm font-medium text-gray-800 shadow-sm hover:bg-gray-50",
           "focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-accent-600",
           open && "bg-gray-50",
         )}
