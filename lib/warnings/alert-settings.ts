@@ -1,0 +1,70 @@
+// Where a workspace's warnings go. The webhook secret is stored sealed with the token cipher and only
+// opened here, for signing; screens get "a secret is set", never the secret.
+import type { Db } from "@/lib/db";
+import { decryptToken } from "@/lib/crypto/token-cipher";
+import { DEFAULT_EXPIRY_WARNING_DAYS } from "@/lib/tokens/status-copy";
+
+export type ResolvedAlertSettings = {
+  recipients: string[];
+  /** True when no settings were saved yet and the recipients are the workspace's owners. */
+  recipientsAreOwners: boolean;
+  webhookUrl: string | null;
+  webhookSecret: string | null;
+  warningDays: number;
+};
+
+export const MAX_WARNING_DAYS = 180;
+export const MIN_WARNING_DAYS = 1;
+
+export function parseRecipients(value: string): string[] {
+  return [...new Set(value.split(/[\s,;]+/).map((part) => part.trim().toLowerCase()).filter(Boolean))];
+}
+
+const EMAIL = /^[^\s@<>,;"]+@[^\s@<>,;"]+\.[^\s@<>,;"]+$/;
+
+export function isEmailAddress(value: string): boolean {
+  return EMAIL.test(value) && value.length <= 254;
+}
+
+/**
+ * Webhooks must be https; plain http only to this machine (local receivers, tests). The server posts to
+ * this URL, so it is an operator-visible setting for workspace owners only.
+ */
+export function webhookUrlProblem(value: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return "Enter a full URL, starting with https://";
+  }
+  if (url.username || url.password) return "Put credentials in the signing secret, not in the URL.";
+  if (url.protocol === "https:") return null;
+  const loopback = ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
+  if (url.protocol === "http:" && loopback) return null;
+  return "Webhook URLs must use https:// (plain http is only allowed to localhost).";
+}
+
+export async function resolveAlertSettings(db: Db, workspaceId: string): Promise<ResolvedAlertSettings> {
+  const settings = await db.workspaceAlertSettings.findUnique({ where: { workspaceId } });
+  if (!settings) {
+    // Until someone chooses recipients, the people who own the workspace hear about problems.
+    const owners = await db.membership.findMany({
+      where: { workspaceId, role: "owner" },
+      select: { user: { select: { email: true } } },
+    });
+    return {
+      recipients: owners.map((owner) => owner.user.email),
+      recipientsAreOwners: true,
+      webhookUrl: null,
+      webhookSecret: null,
+      warningDays: DEFAULT_EXPIRY_WARNING_DAYS,
+    };
+  }
+  return {
+    recipients: parseRecipients(settings.emailRecipients),
+    recipientsAreOwners: false,
+    webhookUrl: settings.webhookUrl,
+    webhookSecret: settings.webhookSecret ? decryptToken(settings.webhookSecret) : null,
+    warningDays: settings.warningDays,
+  };
+}
