@@ -1,0 +1,299 @@
+// Bulk check runs against a real SQLite file and the real emulator over HTTP: verdicts and summary over
+// mixed states, bounded retries that never mark a token bad, restart in the middle, two runs at once,
+// single-flight refresh across processes, and cancel.
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
+import { GET_USER_PATH, startEmulator, TOKEN_PATH, type EmulatorHarness } from "@/lib/ebay/test-support/emulator";
+import type { Db } from "@/lib/db";
+import { testAccount } from "@/lib/accounts/test-account";
+import { createCheckRun, loadCheckRunView, requestCheckRunCancel } from "@/lib/checks/check-runs";
+import { processCheckRunsOnce, type ProcessCheckRunsOptions } from "@/lib/checks/run-worker";
+import { connectTestAccount, createTestWorkspace, type TestWorkspace } from "@/lib/checks/test-support/connected-accounts";
+
+let emulator: EmulatorHarness;
+let database: TestDatabase;
+let db: Db;
+
+// Fast pacing for tests; correctness does not depend on any of these values.
+const FAST: ProcessCheckRunsOptions = { retryBaseMs: 50, leaseMs: 5_000, pollMs: 50, busyRetryMs: 30, quotaCheckSeconds: 3600 };
+
+beforeAll(async () => {
+  emulator = await startEmulator();
+  database = await createTestDatabase();
+  db = database.db;
+});
+afterAll(async () => {
+  await emulator?.close();
+  await database?.cleanup();
+});
+beforeEach(async () => {
+  await emulator.clearFaults();
+});
+
+type Calls = { byPath: Record<string, number>; refreshesByUsername: Record<string, number> };
+async function emulatorCalls(): Promise<Calls> {
+  return (await fetch(`${emulator.origin}/__emulator/calls`)).json() as Promise<Calls>;
+}
+async function identityCalls(): Promise<number> {
+  const { byPath } = await emulatorCalls();
+  return Object.entries(byPath)
+    .filter(([route]) => route.startsWith(GET_USER_PATH))
+    .reduce((sum, [, count]) => sum + count, 0);
+}
+
+async function connectSellers(workspace: TestWorkspace, prefix: string, count: number) {
+  const sellers = [];
+  for (let index = 0; index < count; index++) {
+    const seller = await emulator.createSeller(prefix);
+    const accountId = await connectTestAccount(db, workspace, (username, options) => emulator.consent(username, options), seller.username);
+    sellers.push({ ...seller, accountId });
+  }
+  return sellers;
+}
+
+async function waitFor(condition: () => Promise<boolean>): Promise<void> {
+  while (!(await condition())) await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
+describe("a run over accounts in mixed states", () => {
+  it("reaches the right verdicts and summary, retries transient failures and never marks those tokens bad", async () => {
+    const workspace = await createTestWorkspace(db);
+    const [healthy, revoked, failing, limited] = await connectSellers(workspace, "mixed", 4);
+    await emulator.revoke(revoked!.username, "REVOKED_BY_USER");
+    // Identity answers two 500s and then a 429 with Retry-After: 1, then recovers. Checked one at a time, in
+    // order: the healthy and the "failing" account get the 500s, the "limited" one the 429.
+    await emulator.fault({ pathPrefix: GET_USER_PATH, status: 500, count: 2 });
+    await emulator.fault({ pathPrefix: GET_USER_PATH, status: 429, retryAfterSeconds: 1, count: 1 });
+    const accountIds = [healthy!, failing!, limited!, revoked!].map((seller) => seller.accountId);
+
+    const { runId } = await createCheckRun(db, { workspaceId: workspace.workspaceId, actor: workspace.actor, accountIds, trigger: "manual", filterLabel: "All accounts" });
+    const queued = await loadCheckRunView(db, workspace.workspaceId, runId);
+    expect(queued).toMatchObject({ status: "queued", total: 4, done: 0 });
+
+    await processCheckRunsOnce(db, { ...FAST, concurrency: 1 });
+
+    const view = await loadCheckRunView(db, workspace.workspaceId, runId);
+    expect(view).toMatchObject({ status: "completed", total: 4, done: 4 });
+    expect(view!.summary).toMatchObject({
+      healthy: 3,
+      needsReauth: 1,
+      needsReauthByCause: { revoked_by_user: 1 },
+      ebayUnavailable: 0,
+      cancelled: 0,
+    });
+    const byAccount = new Map(view!.items.map((item) => [item.accountId, item]));
+    expect(byAccount.get(revoked!.accountId)).toMatchObject({ status: "done", verdict: "needs_reauth", cause: "revoked_by_user" });
+    for (const seller of [healthy!, failing!, limited!]) {
+      expect(byAccount.get(seller.accountId)).toMatchObject({ status: "done", verdict: "healthy", attempts: 2 });
+      const row = await db.ebayAccount.findUniqueOrThrow({ where: { id: seller.accountId } });
+      expect(row).toMatchObject({ status: "healthy", verdictStatus: "healthy" });
+    }
+
+    // Every check is in the history with the run's id, transient ones included, plus the run's own entries.
+    const checks = await db.tokenCheck.findMany({ where: { runId }, orderBy: { createdAt: "asc" } });
+    expect(checks.filter((check) => check.verdict === "ebay_unavailable").map((check) => check.cause).sort()).toEqual([
+      "rate_limited",
+      "server_error",
+      "server_error",
+    ]);
+    expect(await db.auditEvent.count({ where: { runId, action: "account_test" } })).toBe(7);
+    const runEvents = await db.auditEvent.findMany({ where: { runId, action: { in: ["check_run_start", "check_run_finish"] } } });
+    expect(runEvents.map((event) => event.action).sort()).toEqual(["check_run_finish", "check_run_start"]);
+
+    // The 429's Retry-After was honoured: the limited account was not asked again within that second.
+    const limitedChecks = checks.filter((check) => check.accountId === limited!.accountId);
+    const rateLimited = limitedChecks.find((check) => check.cause === "rate_limited")!;
+    const retry = limitedChecks.find((check) => check.verdict === "healthy")!;
+    expect(retry.createdAt.getTime() - rateLimited.createdAt.getTime()).toBeGreaterThanOrEqual(1000);
+  });
+
+  it("stops retrying after a bounded number of attempts and keeps the last verdict", async () => {
+    const workspace = await createTestWorkspace(db);
+    const [seller] = await connectSellers(workspace, "down", 1);
+    await emulator.fault({ pathPrefix: GET_USER_PATH, status: 503 });
+    const { runId } = await createCheckRun(db, { workspaceId: workspace.workspaceId, actor: workspace.actor, accountIds: [seller!.accountId], trigger: "manual" });
+    await processCheckRunsOnce(db, { ...FAST, maxAttempts: 3 });
+
+    const view = await loadCheckRunView(db, workspace.workspaceId, runId);
+    expect(view!.items[0]).toMatchObject({ status: "done", verdict: "ebay_unavailable", cause: "server_error", attempts: 3 });
+    expect(view!.summary).toMatchObject({ ebayUnavailable: 1, unavailableByCause: { server_error: 1 }, healthy: 0, needsReauth: 0 });
+    const row = await db.ebayAccount.findUniqueOrThrow({ where: { id: seller!.accountId } });
+    expect(row).toMatchObject({ status: "ebay_unavailable", verdictStatus: "healthy" });
+  });
+
+  it("refuses accounts of another workspace and disconnected ones", async () => {
+    const workspace = await createTestWorkspace(db);
+    const other = await createTestWorkspace(db);
+    const [seller] = await connectSellers(other, "foreign", 1);
+    await expect(
+      createCheckRun(db, { workspaceId: workspace.workspaceId, actor: workspace.actor, accountIds: [seller!.accountId], trigger: "manual" }),
+    ).rejects.toThrow(/not in this workspace/);
+    await db.ebayAccount.update({ where: { id: seller!.accountId }, data: { status: "disconnected" } });
+    await expect(
+      createCheckRun(db, { workspaceId: other.workspaceId, actor: other.actor, accountIds: [seller!.accountId], trigger: "manual" }),
+    ).rejects.toThrow(/disconnected/);
+    expect(await db.checkRun.count({ where: { workspaceId: { in: [workspace.workspaceId, other.workspaceId] } } })).toBe(0);
+  });
+});
+
+describe("a server restart in the middle of a run", () => {
+  it("is resumed by another worker: every account accounted for, none checked twice", async () => {
+    const workspace = await createTestWorkspace(db);
+    const sellers = await connectSellers(workspace, "restart", 6);
+    const { runId } = await createCheckRun(db, {
+      workspaceId: workspace.workspaceId,
+      actor: workspace.actor,
+      accountIds: sellers.map((seller) => seller.accountId),
+      trigger: "manual",
+    });
+    await emulator.fault({ pathPrefix: GET_USER_PATH, latencyMs: 200 });
+    const identityBefore = await identityCalls();
+
+    const crash = new AbortController();
+    const first = processCheckRunsOnce(db, { ...FAST, concurrency: 2, workerId: "first", crashSignal: crash.signal });
+    await waitFor(async () => (await db.checkRunItem.count({ where: { runId, status: "done" } })) >= 2);
+    crash.abort();
+    await first;
+    const afterCrash = await db.checkRunItem.groupBy({ by: ["status"], where: { runId }, _count: true });
+    expect(afterCrash.find((group) => group.status === "pending")?._count ?? 0).toBeGreaterThan(0);
+    // The dead worker's lease runs out (here at once rather than after CHECK_RUN_LEASE_MS).
+    await db.checkRun.update({ where: { id: runId }, data: { leaseUntil: new Date(Date.now() - 1) } });
+
+    const second = await processCheckRunsOnce(db, { ...FAST, concurrency: 2, workerId: "second" });
+    expect(second.runIds).toEqual([runId]);
+
+    const view = await loadCheckRunView(db, workspace.workspaceId, runId);
+    expect(view).toMatchObject({ status: "completed", total: 6, done: 6 });
+    expect(view!.summary).toMatchObject({ healthy: 6, cancelled: 0, pending: 0, running: 0 });
+    // One check per account: what the first worker finished (even unrecorded on its item) was reused.
+    const checks = await db.tokenCheck.groupBy({ by: ["accountId"], where: { runId }, _count: true });
+    expect(checks).toHaveLength(6);
+    expect(checks.every((group) => group._count === 1)).toBe(true);
+    expect((await identityCalls()) - identityBefore).toBe(6);
+  });
+});
+
+describe("two runs over the same accounts at once", () => {
+  it("do not double the eBay calls", async () => {
+    const workspace = await createTestWorkspace(db);
+    const sellers = await connectSellers(workspace, "twice", 4);
+    const accountIds = sellers.map((seller) => seller.accountId);
+    const first = await createCheckRun(db, { workspaceId: workspace.workspaceId, actor: workspace.actor, accountIds, trigger: "manual" });
+    const second = await createCheckRun(db, { workspaceId: workspace.workspaceId, actor: workspace.actor, accountIds, trigger: "scheduler" });
+    await emulator.fault({ pathPrefix: GET_USER_PATH, latencyMs: 150 });
+    const identityBefore = await identityCalls();
+
+    // Two workers, as two server processes would run them, each claiming one run.
+    const workers = await Promise.all([
+      processCheckRunsOnce(db, { ...FAST, workerId: "a", maxRuns: 1 }),
+      processCheckRunsOnce(db, { ...FAST, workerId: "b", maxRuns: 1 }),
+    ]);
+    expect(workers.flatMap((worker) => worker.runIds).sort()).toEqual([first.runId, second.runId].sort());
+
+    for (const runId of [first.runId, second.runId]) {
+      const view = await loadCheckRunView(db, workspace.workspaceId, runId);
+      expect(view).toMatchObject({ status: "completed", done: 4 });
+      expect(view!.summary.healthy).toBe(4);
+    }
+    expect((await identityCalls()) - identityBefore).toBe(4);
+  });
+});
+
+describe("single-flight refresh", () => {
+  it("refreshes an expired access token once when a run and a manual Test race in one process", async () => {
+    const workspace = await createTestWorkspace(db);
+    const [seller] = await connectSellers(workspace, "flight", 1);
+    await db.ebayAccount.update({ where: { id: seller!.accountId }, data: { accessTokenExpiresAt: new Date(0) } });
+    await emulator.fault({ pathPrefix: TOKEN_PATH, latencyMs: 200 });
+    const before = (await emulatorCalls()).refreshesByUsername[seller!.username] ?? 0;
+
+    await createCheckRun(db, { workspaceId: workspace.workspaceId, actor: workspace.actor, accountIds: [seller!.accountId], trigger: "manual" });
+    const [, manual] = await Promise.all([
+      processCheckRunsOnce(db, FAST),
+      testAccount(db, { workspaceId: workspace.workspaceId, accountId: seller!.accountId, actor: workspace.actor, trigger: "manual" }),
+    ]);
+    expect(manual.status).toBe("healthy");
+    expect(((await emulatorCalls()).refreshesByUsername[seller!.username] ?? 0) - before).toBe(1);
+  });
+
+  it("refreshes once when the manual Test runs in another process (the lease on the account row)", async () => {
+    const workspace = await createTestWorkspace(db);
+    const [seller] = await connectSellers(workspace, "xproc", 1);
+    await db.ebayAccount.update({ where: { id: seller!.accountId }, data: { accessTokenExpiresAt: new Date(0) } });
+    await emulator.fault({ pathPrefix: TOKEN_PATH, latencyMs: 400 });
+    const before = (await emulatorCalls()).refreshesByUsername[seller!.username] ?? 0;
+
+    const other = startTestAccountProcess({ workspaceId: workspace.workspaceId, accountId: seller!.accountId });
+    await other.ready;
+    await createCheckRun(db, { workspaceId: workspace.workspaceId, actor: workspace.actor, accountIds: [seller!.accountId], trigger: "manual" });
+    other.go();
+    const [otherResult] = await Promise.all([other.result, processCheckRunsOnce(db, FAST)]);
+    expect(otherResult.status).toBe("healthy");
+    const view = await db.checkRunItem.findFirstOrThrow({ where: { accountId: seller!.accountId } });
+    expect(view.verdict).toBe("healthy");
+    expect(((await emulatorCalls()).refreshesByUsername[seller!.username] ?? 0) - before).toBe(1);
+  });
+});
+
+describe("cancel", () => {
+  it("lets in-flight checks finish, cancels the rest and ends the run cancelled", async () => {
+    const workspace = await createTestWorkspace(db);
+    const sellers = await connectSellers(workspace, "cancel", 5);
+    const { runId } = await createCheckRun(db, {
+      workspaceId: workspace.workspaceId,
+      actor: workspace.actor,
+      accountIds: sellers.map((seller) => seller.accountId),
+      trigger: "manual",
+    });
+    await emulator.fault({ pathPrefix: GET_USER_PATH, latencyMs: 300 });
+    const working = processCheckRunsOnce(db, { ...FAST, concurrency: 1 });
+    await waitFor(async () => (await db.checkRunItem.count({ where: { runId, status: "done" } })) >= 1);
+    expect(await requestCheckRunCancel(db, { workspaceId: workspace.workspaceId, runId, actor: workspace.actor })).toBe(true);
+    await working;
+
+    const view = await loadCheckRunView(db, workspace.workspaceId, runId);
+    expect(view!.status).toBe("cancelled");
+    expect(view!.summary.finished).toBeGreaterThanOrEqual(1);
+    expect(view!.summary.cancelled).toBeGreaterThanOrEqual(1);
+    expect(view!.summary.finished + view!.summary.cancelled).toBe(5);
+    expect(view!.summary.healthy).toBe(view!.summary.finished);
+    // Cancelled items were never checked.
+    const cancelled = view!.items.filter((item) => item.status === "cancelled").map((item) => item.accountId);
+    expect(await db.tokenCheck.count({ where: { runId, accountId: { in: cancelled } } })).toBe(0);
+    const actions = (await db.auditEvent.findMany({ where: { runId } })).map((event) => event.action);
+    expect(actions).toEqual(expect.arrayContaining(["check_run_start", "check_run_cancel", "check_run_finish"]));
+    // Cancelling an ended run is refused.
+    expect(await requestCheckRunCancel(db, { workspaceId: workspace.workspaceId, runId, actor: workspace.actor })).toBe(false);
+  });
+});
+
+/** Runs testAccount in a separate Node process on the same database and emulator, started on "go". */
+function startTestAccountProcess(input: { workspaceId: string; accountId: string }) {
+  const script = path.resolve(__dirname, "test-support/test-account-process.ts");
+  const child = spawn(path.resolve(process.cwd(), "node_modules/.bin/tsx"), [script], {
+    env: {
+      ...process.env,
+      DATABASE_URL: database.url,
+      // The real server-only package refuses to load outside React's server condition.
+      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --conditions=react-server`.trim(),
+      TEST_WORKSPACE_ID: input.workspaceId,
+      TEST_ACCOUNT_ID: input.accountId,
+    },
+    stdio: ["pipe", "pipe", "inherit"],
+  });
+  let output = "";
+  let markReady: () => void;
+  const ready = new Promise<void>((resolve) => (markReady = resolve));
+  const result = new Promise<{ status: string }>((resolve, reject) => {
+    child.stdout.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes("ready\n")) markReady();
+      const line = output.split("\n").find((entry) => entry.startsWith("result "));
+      if (line) resolve(JSON.parse(line.slice("result ".length)) as { status: string });
+    });
+    child.on("exit", (code) => reject(new Error(`test-account process exited with ${code}: ${output}`)));
+  });
+  return { ready, result, go: () => child.stdin.write("go\n") };
+}

@@ -1,0 +1,228 @@
+import "server-only";
+import type { Db } from "@/lib/db";
+import { recordAuditEvent } from "@/lib/audit/record";
+import { accountDisplayName } from "@/lib/accounts/account-name";
+import { UserFacingError } from "@/lib/actions/user-facing-error";
+import { checkRunSettingsFromEnv } from "@/lib/checks/check-run-settings";
+import { summarizeCheckRun, type CheckRunSummary } from "@/lib/checks/run-summary";
+import { nudgeCheckRunWorker } from "@/lib/checks/worker-nudge";
+
+export type CheckRunActor = { userId: string | null; label: string };
+
+export type CreateCheckRunInput = {
+  workspaceId: string;
+  actor: CheckRunActor;
+  accountIds: string[];
+  trigger: "manual" | "scheduler";
+  /** What the seller chose, shown on the run page: "Selected accounts", "All accounts", "Needs re-authorization". */
+  filterLabel?: string;
+};
+
+/** Most accounts one run takes: far above any fleet we serve, low enough that one request cannot flood the queue. */
+export const MAX_ACCOUNTS_PER_RUN = 5_000;
+
+export const ACTIVE_RUN_STATUSES = ["queued", "running", "cancelling"] as const;
+
+/**
+ * Persists a run and one pending item per account, then returns: the run worker does the checking.
+ * Refuses (UserFacingError) ids that are not this workspace's connected accounts, so a run can never
+ * touch another tenant's account.
+ */
+export async function createCheckRun(client: Db, input: CreateCheckRunInput): Promise<{ runId: string }> {
+  const accountIds = [...new Set(input.accountIds)];
+  if (accountIds.length === 0) throw new UserFacingError("Choose at least one account to check.", "empty");
+  if (accountIds.length > MAX_ACCOUNTS_PER_RUN) {
+    throw new UserFacingError(`A run checks at most ${MAX_ACCOUNTS_PER_RUN} accounts.`, "too_many");
+  }
+  const accounts = await client.ebayAccount.findMany({
+    where: { id: { in: accountIds }, workspaceId: input.workspaceId },
+    select: { id: true, nickname: true, ebayUsername: true, ebayUserId: true, status: true },
+  });
+  if (accounts.length !== accountIds.length) {
+    throw new UserFacingError("Some of those accounts are not in this workspace. Reload the page and try again.", "not_found");
+  }
+  const disconnected = accounts.filter((account) => account.status === "disconnected");
+  if (disconnected.length > 0) {
+    throw new UserFacingError(
+      `${disconnected.map(accountDisplayName).join(", ")} ${disconnected.length === 1 ? "is" : "are"} disconnected and cannot be checked.`,
+      "disconnected",
+    );
+  }
+  // Items in the order the seller saw them (the ids' order), so results fill in top to bottom.
+  const byId = new Map(accounts.map((account) => [account.id, account]));
+  const ordered = accountIds.map((id) => byId.get(id)!);
+  const settings = checkRunSettingsFromEnv();
+
+  const run = await client.$transaction(async (transaction) => {
+    const created = await transaction.checkRun.create({
+      data: {
+        workspaceId: input.workspaceId,
+        createdById: input.actor.userId,
+        createdByLabel: input.actor.label,
+        trigger: input.trigger,
+        filterLabel: input.filterLabel ?? null,
+        total: ordered.length,
+        concurrency: settings.concurrency,
+      },
+    });
+    await transaction.checkRunItem.createMany({
+      data: ordered.map((account) => ({
+        runId: created.id,
+        workspaceId: input.workspaceId,
+        accountId: account.id,
+        accountName: accountDisplayName(account),
+      })),
+    });
+    await recordAuditEvent(transaction, {
+      workspaceId: input.workspaceId,
+      actorUserId: input.actor.userId,
+      actorLabel: input.actor.label,
+      action: "check_run_start",
+      outcome: "info",
+      detail: `Started a check of ${ordered.length} account${ordered.length === 1 ? "" : "s"}${input.filterLabel ? ` (${input.filterLabel})` : ""}.`,
+      runId: created.id,
+    });
+    return created;
+  });
+  nudgeCheckRunWorker();
+  return { runId: run.id };
+}
+
+/**
+ * Asks a run to stop: checks already talking to eBay finish and count, pending ones become cancelled.
+ * Returns false when the run is not this workspace's or has already ended.
+ */
+export async function requestCheckRunCancel(
+  client: Db,
+  input: { workspaceId: string; runId: string; actor: CheckRunActor },
+): Promise<boolean> {
+  const requested = await client.checkRun.updateMany({
+    where: { id: input.runId, workspaceId: input.workspaceId, status: { in: ["queued", "running"] } },
+    data: { status: "cancelling", cancelRequestedAt: new Date() },
+  });
+  if (requested.count === 0) return false;
+  await recordAuditEvent(client, {
+    workspaceId: input.workspaceId,
+    actorUserId: input.actor.userId,
+    actorLabel: input.actor.label,
+    action: "check_run_cancel",
+    outcome: "info",
+    detail: "Cancel requested: checks in progress finish, the rest are not started.",
+    runId: input.runId,
+  });
+  nudgeCheckRunWorker();
+  return true;
+}
+
+export type CheckRunItemView = {
+  id: string;
+  accountId: string;
+  accountName: string;
+  status: string;
+  attempts: number;
+  verdict: string | null;
+  cause: string | null;
+  message: string | null;
+  ebayCalls: number;
+  notBefore: string | null;
+  finishedAt: string | null;
+};
+
+export type CheckRunView = {
+  id: string;
+  status: string;
+  trigger: string;
+  filterLabel: string | null;
+  createdByLabel: string;
+  total: number;
+  done: number;
+  concurrency: number;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  cancelRequestedAt: string | null;
+  /** When every unfinished item waits for eBay (Retry-After, rate limit, quota): the earliest it resumes. */
+  waitingUntil: string | null;
+  summary: CheckRunSummary;
+  items: CheckRunItemView[];
+};
+
+const iso = (value: Date | null) => (value ? value.toISOString() : null);
+
+export async function loadCheckRunView(client: Db, workspaceId: string, runId: string): Promise<CheckRunView | null> {
+  const run = await client.checkRun.findFirst({ where: { id: runId, workspaceId } });
+  if (!run) return null;
+  const items = await client.checkRunItem.findMany({
+    where: { runId: run.id },
+    orderBy: [{ id: "asc" }],
+  });
+  const summary = summarizeCheckRun(items);
+  const wallNow = Date.now();
+  const unfinished = items.filter((item) => item.status === "pending" || item.status === "running");
+  const allWaiting =
+    unfinished.length > 0 &&
+    unfinished.every((item) => item.status === "pending" && item.notBefore !== null && item.notBefore.getTime() > wallNow);
+  const waitingUntil = allWaiting ? new Date(Math.min(...unfinished.map((item) => item.notBefore!.getTime()))) : null;
+  return {
+    id: run.id,
+    status: run.status,
+    trigger: run.trigger,
+    filterLabel: run.filterLabel,
+    createdByLabel: run.createdByLabel,
+    total: run.total,
+    done: summary.finished,
+    concurrency: run.concurrency,
+    createdAt: run.createdAt.toISOString(),
+    startedAt: iso(run.startedAt),
+    finishedAt: iso(run.finishedAt),
+    cancelRequestedAt: iso(run.cancelRequestedAt),
+    waitingUntil: iso(waitingUntil),
+    summary,
+    items: items.map((item) => ({
+      id: item.id,
+      accountId: item.accountId,
+      accountName: item.accountName,
+      status: item.status,
+      attempts: item.attempts,
+      verdict: item.verdict,
+      cause: item.cause,
+      message: item.message,
+      ebayCalls: item.ebayCalls,
+      notBefore: iso(item.notBefore),
+      finishedAt: iso(item.finishedAt),
+    })),
+  };
+}
+
+export type CheckRunListEntry = {
+  id: string;
+  status: string;
+  trigger: string;
+  filterLabel: string | null;
+  createdByLabel: string;
+  total: number;
+  done: number;
+  createdAt: string;
+  finishedAt: string | null;
+};
+
+export async function listRecentCheckRuns(client: Db, workspaceId: string, take = 50): Promise<CheckRunListEntry[]> {
+  const runs = await client.checkRun.findMany({
+    where: { workspaceId },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take,
+  });
+  return runs.map((run) => ({
+    id: run.id,
+    status: run.status,
+    trigger: run.trigger,
+    filterLabel: run.filterLabel,
+    createdByLabel: run.createdByLabel,
+    total: run.total,
+    done: run.done,
+    createdAt: run.createdAt.toISOString(),
+    finishedAt: iso(run.finishedAt),
+  }));
+}
+
+export type { CheckRunSummary };

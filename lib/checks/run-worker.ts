@@ -1,0 +1,477 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { db as sharedDb, type Db } from "@/lib/db";
+import { recordAuditEvent } from "@/lib/audit/record";
+import { testAccount, type AccountTestResult } from "@/lib/accounts/test-account";
+import { logUnexpectedError } from "@/lib/actions/log-unexpected-error";
+import { checkRunSettingsFromEnv, type CheckRunSettings } from "@/lib/checks/check-run-settings";
+import { decideRetry } from "@/lib/checks/retry-policy";
+import { readCheckQuota } from "@/lib/checks/quota-guard";
+import { summarizeCheckRun } from "@/lib/checks/run-summary";
+import { ACTIVE_RUN_STATUSES } from "@/lib/checks/check-runs";
+import { onCheckRunNudge } from "@/lib/checks/worker-nudge";
+import { Semaphore } from "@/lib/checks/semaphore";
+
+// The bulk-check worker. Runs live in the database (CheckRun + CheckRunItem), so any server process can work
+// on them and a restart loses nothing:
+// - a worker claims a run with a lease (leaseOwner/leaseUntil) and renews it while working; a run whose lease
+//   ran out (its worker died) is claimed again and its "running" items go back to pending (a check is
+//   idempotent);
+// - an item is claimed with one conditional UPDATE that also refuses when another run is checking the same
+//   account right now; such an item waits, and then reuses that check's result, so two runs over the same
+//   accounts never double the eBay calls;
+// - leases, waits and backoff run on wall time: they are about processes and eBay's Retry-After, not about
+//   token expiry, and a jump of the (virtual) app clock must not hand a live run to a second worker.
+
+export type ProcessCheckRunsOptions = Partial<CheckRunSettings> & {
+  /** Identifies this worker in leases (default: one id per process). */
+  workerId?: string;
+  /** Claim at most this many runs (default: every runnable run). */
+  maxRuns?: number;
+  /**
+   * Tests: simulates the process dying. When aborted the worker stops at once: no further item or run is
+   * written, the lease is left to expire, checks already talking to eBay finish but are not recorded on
+   * their items.
+   */
+  crashSignal?: AbortSignal;
+};
+
+const PROCESS_WORKER_ID = `worker-${process.pid}-${randomUUID().slice(0, 8)}`;
+
+/** Runs this process is working on: a poll must never start a second loop on one of them. */
+const activeRuns = new Set<string>();
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+}
+
+function wallNow(): Date {
+  return new Date();
+}
+
+/** Claims runnable runs (queued, or running with an expired lease) and works each to its end. For tests and scripts. */
+export async function processCheckRunsOnce(client: Db, options: ProcessCheckRunsOptions = {}): Promise<{ runIds: string[] }> {
+  const settings = { ...checkRunSettingsFromEnv(), ...stripUndefined(options) };
+  const workerId = options.workerId ?? PROCESS_WORKER_ID;
+  const slots = new Semaphore(settings.concurrency);
+  const claimed = await claimRunnableRuns(client, workerId, settings, options.maxRuns ?? Number.MAX_SAFE_INTEGER);
+  await Promise.all(claimed.map((runId) => workRun(client, runId, workerId, settings, slots, options.crashSignal)));
+  return { runIds: claimed };
+}
+
+const globalForWorker = globalThis as typeof globalThis & { __channelkeysCheckRunWorker?: boolean };
+
+/**
+ * Starts this process's background worker (idempotent): polls for runnable runs every CHECK_RUN_POLL_MS
+ * (at once when a run is created here) and works on several at a time, sharing one limit of
+ * CHECK_RUN_CONCURRENCY checks in flight across them.
+ */
+export function startCheckRunWorker(): void {
+  if (globalForWorker.__channelkeysCheckRunWorker) return;
+  globalForWorker.__channelkeysCheckRunWorker = true;
+  const settings = checkRunSettingsFromEnv();
+  const slots = new Semaphore(settings.concurrency);
+  let wake: (() => void) | null = null;
+  onCheckRunNudge(() => wake?.());
+
+  const loop = async () => {
+    for (;;) {
+      try {
+        const claimed = await claimRunnableRuns(sharedDb, PROCESS_WORKER_ID, settings, Number.MAX_SAFE_INTEGER);
+        for (const runId of claimed) {
+          void workRun(sharedDb, runId, PROCESS_WORKER_ID, settings, slots).catch((error: unknown) => {
+            logUnexpectedError("check run worker", error);
+          });
+        }
+      } catch (error) {
+        logUnexpectedError("check run worker poll", error);
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, settings.pollMs);
+        timer.unref?.();
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      wake = null;
+    }
+  };
+  void loop();
+}
+
+async function claimRunnableRuns(client: Db, workerId: string, settings: CheckRunSettings, maxRuns: number): Promise<string[]> {
+  const at = wallNow();
+  const candidates = await client.checkRun.findMany({
+    where: {
+      status: { in: [...ACTIVE_RUN_STATUSES] },
+      OR: [{ leaseUntil: null }, { leaseUntil: { lt: at } }],
+    },
+    select: { id: true },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    take: 20,
+  });
+  const claimed: string[] = [];
+  for (const candidate of candidates) {
+    if (claimed.length >= maxRuns) break;
+    if (activeRuns.has(candidate.id)) continue;
+    const taken = await client.checkRun.updateMany({
+      where: {
+        id: candidate.id,
+        status: { in: [...ACTIVE_RUN_STATUSES] },
+        OR: [{ leaseUntil: null }, { leaseUntil: { lt: at } }],
+      },
+      data: { leaseOwner: workerId, leaseUntil: new Date(at.getTime() + settings.leaseMs) },
+    });
+    if (taken.count === 1) claimed.push(candidate.id);
+  }
+  return claimed;
+}
+
+type RunContext = {
+  client: Db;
+  runId: string;
+  workspaceId: string;
+  createdAt: Date;
+  actor: { userId: string | null; label: string };
+  workerId: string;
+  settings: CheckRunSettings;
+  slots: Semaphore;
+  crashSignal?: AbortSignal;
+  /** Set when the lease is lost or the process "crashes": nothing more may be written for this run. */
+  stopped: boolean;
+};
+
+async function workRun(
+  client: Db,
+  runId: string,
+  workerId: string,
+  settings: CheckRunSettings,
+  slots: Semaphore,
+  crashSignal?: AbortSignal,
+): Promise<void> {
+  if (activeRuns.has(runId)) return;
+  activeRuns.add(runId);
+  try {
+    const run = await client.checkRun.findUniqueOrThrow({ where: { id: runId } });
+    // Whatever was "running" belonged to a worker that no longer holds the lease: check those again
+    // (or reuse what they recorded before dying: see checkItem).
+    await client.checkRunItem.updateMany({ where: { runId, status: "running" }, data: { status: "pending" } });
+    if (run.status === "queued") {
+      await client.checkRun.updateMany({
+        where: { id: runId, leaseOwner: workerId, status: "queued" },
+        data: { status: "running", startedAt: wallNow() },
+      });
+    }
+    const context: RunContext = {
+      client,
+      runId,
+      workspaceId: run.workspaceId,
+      createdAt: run.createdAt,
+      actor: { userId: run.createdById, label: run.createdByLabel },
+      workerId,
+      settings,
+      slots,
+      crashSignal,
+      stopped: false,
+    };
+    await runLoop(context);
+  } finally {
+    activeRuns.delete(runId);
+  }
+}
+
+async function runLoop(context: RunContext): Promise<void> {
+  const { client, runId, settings } = context;
+  const inFlight = new Map<string, Promise<void>>();
+  let leaseRenewedAt = Date.now();
+  let quotaCheckedAt = Number.NEGATIVE_INFINITY;
+
+  const stopIfCrashed = () => {
+    if (context.crashSignal?.aborted) context.stopped = true;
+    return context.stopped;
+  };
+
+  for (;;) {
+    if (stopIfCrashed()) break;
+
+    if (Date.now() - leaseRenewedAt >= settings.leaseMs / 3) {
+      const renewed = await client.checkRun.updateMany({
+        where: { id: runId, leaseOwner: context.workerId },
+        data: { leaseUntil: new Date(Date.now() + settings.leaseMs) },
+      });
+      if (renewed.count === 0) {
+        // Another worker took the run over (we were too slow to renew): stop writing for it.
+        context.stopped = true;
+        break;
+      }
+      leaseRenewedAt = Date.now();
+    }
+
+    const run = await client.checkRun.findUniqueOrThrow({ where: { id: runId } });
+    if (run.cancelRequestedAt) {
+      await client.checkRunItem.updateMany({
+        where: { runId, status: "pending" },
+        data: { status: "cancelled", finishedAt: wallNow() },
+      });
+      if (inFlight.size === 0) {
+        await finishRun(context, "cancelled");
+        break;
+      }
+    } else {
+      if (settings.quotaCheckSeconds >= 0 && Date.now() - quotaCheckedAt >= settings.quotaCheckSeconds * 1000) {
+        quotaCheckedAt = Date.now();
+        const reading = await readCheckQuota(client, runId, settings.quotaReserve);
+        if (stopIfCrashed()) break;
+        if (reading.kind === "low") await pausePendingItems(client, runId, reading.resumeAt);
+      }
+
+      const free = Math.min(run.concurrency, settings.concurrency) - inFlight.size;
+      if (free > 0) {
+        const ready = await client.checkRunItem.findMany({
+          where: {
+            runId,
+            status: "pending",
+            id: { notIn: [...inFlight.keys()] },
+            OR: [{ notBefore: null }, { notBefore: { lte: wallNow() } }],
+          },
+          orderBy: [{ id: "asc" }],
+          take: free,
+        });
+        for (const item of ready) {
+          const claimedAt = await claimItem(client, item.id, item.accountId);
+          if (!claimedAt) {
+            // Another run is checking this account right now: come back when its result is in.
+            await client.checkRunItem.updateMany({
+              where: { id: item.id, status: "pending" },
+              data: { notBefore: new Date(Date.now() + settings.busyRetryMs) },
+            });
+            continue;
+          }
+          const work = checkItem(context, { ...item, attempts: item.attempts + 1 }, claimedAt).finally(() =>
+            inFlight.delete(item.id),
+          );
+          inFlight.set(item.id, work);
+        }
+      }
+
+      if (inFlight.size === 0) {
+        const waiting = await client.checkRunItem.findFirst({
+          where: { runId, status: "pending" },
+          orderBy: [{ notBefore: "asc" }],
+          select: { notBefore: true },
+        });
+        if (!waiting) {
+          await finishRun(context, "completed");
+          break;
+        }
+      }
+    }
+
+    // Sleep until something finishes, the next waiting item is due, or it is time to renew the lease.
+    const nextDue = await client.checkRunItem.findFirst({
+      where: { runId, status: "pending", notBefore: { gt: wallNow() } },
+      orderBy: [{ notBefore: "asc" }],
+      select: { notBefore: true },
+    });
+    const untilDue = nextDue?.notBefore ? nextDue.notBefore.getTime() - Date.now() : settings.pollMs;
+    const untilRenewal = settings.leaseMs / 3 - (Date.now() - leaseRenewedAt);
+    const nap = Math.max(10, Math.min(untilDue, untilRenewal, settings.pollMs));
+    await Promise.race([sleep(nap), ...inFlight.values()]);
+  }
+  // A crash leaves in-flight checks to finish on their own (their results are not recorded on the items);
+  // waiting for them here only keeps tests from tearing the database down under them.
+  await Promise.allSettled(inFlight.values());
+}
+
+/**
+ * One UPDATE so that two workers (or two runs) can never both start checking one account: the item becomes
+ * "running" only if no item anywhere is running for its account. Returns the claim's timestamp, which every
+ * later write of this attempt must match (a worker that lost its lease can then no longer write the item).
+ */
+async function claimItem(client: Db, itemId: string, accountId: string): Promise<Date | null> {
+  const claimed = await client.$executeRaw`
+    UPDATE "CheckRunItem" SET "status" = 'running', "attempts" = "attempts" + 1
+    WHERE "id" = ${itemId} AND "status" = 'pending'
+      AND NOT EXISTS (
+        SELECT 1 FROM "CheckRunItem" AS other WHERE other."accountId" = ${accountId} AND other."status" = 'running'
+      )`;
+  if (claimed !== 1) return null;
+  const startedAt = wallNow();
+  await client.checkRunItem.updateMany({ where: { id: itemId, status: "running" }, data: { startedAt } });
+  return startedAt;
+}
+
+type ClaimedItem = { id: string; accountId: string; accountName: string; attempts: number; ebayCalls: number };
+
+async function checkItem(context: RunContext, item: ClaimedItem, claimedAt: Date): Promise<void> {
+  const { client, settings } = context;
+  const release = await context.slots.acquire();
+  let result: { status: string; cause: string | null; message: string; ebayCalls: number; retryAfterSeconds?: number };
+  try {
+    if (context.stopped) return;
+    const reused = await reusableCheck(context, item.accountId);
+    if (reused) {
+      result = reused;
+    } else {
+      try {
+        const tested: AccountTestResult = await testAccount(client, {
+          workspaceId: context.workspaceId,
+          accountId: item.accountId,
+          actor: context.actor,
+          trigger: "bulk",
+          runId: context.runId,
+        });
+        result = tested;
+      } catch (error) {
+        result = await failureWithoutVerdict(context, item, error);
+      }
+    }
+  } finally {
+    release();
+  }
+  if (context.stopped || context.crashSignal?.aborted) return;
+
+  const thisAttempt = { id: item.id, status: "running", startedAt: claimedAt };
+  const decision = result.status === "error" ? ({ kind: "final" } as const) : decideRetry(result, item.attempts, settings);
+  if (decision.kind === "retry") {
+    const resumeAt = new Date(Date.now() + decision.delayMs);
+    await client.checkRunItem.updateMany({
+      where: thisAttempt,
+      data: {
+        status: "pending",
+        notBefore: resumeAt,
+        verdict: result.status,
+        cause: result.cause,
+        message: result.message,
+        ebayCalls: { increment: result.ebayCalls },
+      },
+    });
+    if (decision.rateLimited) await slowDownRun(context, resumeAt);
+    return;
+  }
+
+  const finished = await client.checkRunItem.updateMany({
+    where: thisAttempt,
+    data: {
+      status: "done",
+      verdict: result.status === "error" ? null : result.status,
+      cause: result.cause,
+      message: result.message,
+      ebayCalls: { increment: result.ebayCalls },
+      finishedAt: wallNow(),
+    },
+  });
+  if (finished.count === 1) {
+    await client.checkRun.update({
+      where: { id: context.runId },
+      data: { done: { increment: 1 } },
+    });
+    if (result.status !== "ebay_unavailable") await speedUpRun(context);
+  }
+}
+
+/**
+ * A check of this account that finished after this run was created (by another run, a manual Test, the
+ * scheduler, or this run before its worker died) answers for this item: asking eBay again would only spend
+ * calls. A transient "eBay unavailable" is not reused: that is exactly the answer worth asking again.
+ */
+async function reusableCheck(context: RunContext, accountId: string) {
+  const check = await context.client.tokenCheck.findFirst({
+    where: {
+      accountId,
+      workspaceId: context.workspaceId,
+      createdAt: { gte: context.createdAt },
+      verdict: { not: "ebay_unavailable" },
+    },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+  });
+  if (!check) return null;
+  const ownCheck = check.runId === context.runId;
+  return {
+    status: check.verdict,
+    cause: check.cause,
+    message: ownCheck
+      ? (check.message ?? "")
+      : `${check.message ?? ""} (Result of a check made moments ago${check.trigger === "manual" ? " by a manual Test" : check.runId ? " by another run" : ""}; not asked again.)`,
+    ebayCalls: ownCheck ? check.ebayCalls : 0,
+  };
+}
+
+async function failureWithoutVerdict(context: RunContext, item: ClaimedItem, error: unknown) {
+  const account = await context.client.ebayAccount.findFirst({
+    where: { id: item.accountId, workspaceId: context.workspaceId },
+    select: { status: true },
+  });
+  if (!account || account.status === "disconnected") {
+    return { status: "error", cause: "disconnected", message: "Disconnected during the run: not checked.", ebayCalls: 0 };
+  }
+  const errorId = logUnexpectedError("check run item", error);
+  return {
+    status: "error",
+    cause: "internal_error",
+    message: `ChannelKeys could not finish this check (error id ${errorId}). Test the account again.`,
+    ebayCalls: 0,
+  };
+}
+
+/**
+ * eBay said "too many requests": halve how many checks this run has in flight (at least one) and hold every
+ * waiting item until eBay's Retry-After (or our backoff) has passed. speedUpRun adds one back per definite
+ * answer, so a run recovers its pace gradually instead of hammering again.
+ */
+async function slowDownRun(context: RunContext, resumeAt: Date): Promise<void> {
+  const run = await context.client.checkRun.findUniqueOrThrow({ where: { id: context.runId }, select: { concurrency: true } });
+  await context.client.checkRun.updateMany({
+    where: { id: context.runId, leaseOwner: context.workerId },
+    data: { concurrency: Math.max(1, Math.floor(run.concurrency / 2)) },
+  });
+  await pausePendingItems(context.client, context.runId, resumeAt);
+}
+
+async function speedUpRun(context: RunContext): Promise<void> {
+  await context.client.checkRun.updateMany({
+    where: { id: context.runId, leaseOwner: context.workerId, concurrency: { lt: context.settings.concurrency } },
+    data: { concurrency: { increment: 1 } },
+  });
+}
+
+async function pausePendingItems(client: Db, runId: string, resumeAt: Date): Promise<void> {
+  await client.checkRunItem.updateMany({
+    where: { runId, status: "pending", OR: [{ notBefore: null }, { notBefore: { lt: resumeAt } }] },
+    data: { notBefore: resumeAt },
+  });
+}
+
+async function finishRun(context: RunContext, status: "completed" | "cancelled"): Promise<void> {
+  const { client, runId } = context;
+  const ended = await client.checkRun.updateMany({
+    where: { id: runId, leaseOwner: context.workerId },
+    data: { status, finishedAt: wallNow(), leaseOwner: null, leaseUntil: null },
+  });
+  if (ended.count === 0) return;
+  const summary = summarizeCheckRun(
+    await client.checkRunItem.findMany({ where: { runId }, select: { status: true, verdict: true, cause: true } }),
+  );
+  await client.checkRun.update({ where: { id: runId }, data: { done: summary.finished } });
+  const parts = [
+    `${summary.healthy} healthy`,
+    `${summary.needsReauth} need re-authorization`,
+    `${summary.ebayUnavailable} eBay unavailable`,
+    ...(summary.notChecked > 0 ? [`${summary.notChecked} not checked`] : []),
+    ...(summary.cancelled > 0 ? [`${summary.cancelled} cancelled`] : []),
+  ];
+  await recordAuditEvent(client, {
+    workspaceId: context.workspaceId,
+    actorUserId: context.actor.userId,
+    actorLabel: context.actor.label,
+    action: "check_run_finish",
+    outcome: summary.needsReauth > 0 || summary.ebayUnavailable > 0 ? "failure" : "success",
+    detail: `${status === "cancelled" ? "Cancelled" : "Finished"} after checking ${summary.finished} of ${summary.total}: ${parts.join(", ")}.`,
+    runId,
+  });
+}
+
+function stripUndefined<T extends Record<string, unknown>>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as Partial<T>;
+}

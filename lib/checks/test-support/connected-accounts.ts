@@ -1,0 +1,36 @@
+// Test-only: a workspace with eBay accounts connected through the real OAuth path (state, emulator consent,
+// code exchange), so bulk-check tests start from the rows the product itself writes.
+import type { Db } from "@/lib/db";
+import { consumeOAuthState, createOAuthState } from "@/lib/accounts/oauth-state";
+import { completeOAuth } from "@/lib/accounts/complete-oauth";
+
+export type TestWorkspace = { workspaceId: string; userId: string; actor: { userId: string; label: string } };
+
+let workspaceCounter = 0;
+
+export async function createTestWorkspace(db: Db): Promise<TestWorkspace> {
+  workspaceCounter += 1;
+  const email = `bulk-${process.pid}-${workspaceCounter}@example.test`;
+  const user = await db.user.create({ data: { email, name: "Bulk owner", passwordHash: "x" } });
+  const workspace = await db.workspace.create({
+    data: { name: `Bulk ${workspaceCounter}`, memberships: { create: { userId: user.id, role: "owner" } } },
+  });
+  return { workspaceId: workspace.id, userId: user.id, actor: { userId: user.id, label: email } };
+}
+
+type Consent = (username: string, options: { state: string }) => Promise<{ code: string }>;
+
+export async function connectTestAccount(db: Db, workspace: TestWorkspace, consent: Consent, username: string): Promise<string> {
+  const state = await createOAuthState(db, {
+    workspaceId: workspace.workspaceId,
+    userId: workspace.userId,
+    intent: "connect",
+    environment: "emulated",
+  });
+  const { code } = await consent(username, { state });
+  const consumed = await consumeOAuthState(db, state, workspace.userId);
+  if (!consumed.ok) throw new Error(`state rejected: ${consumed.reason}`);
+  const result = await completeOAuth(db, { state: consumed.record, code, actor: workspace.actor });
+  if (result.kind !== "connected") throw new Error(`connect failed: ${result.kind}`);
+  return result.accountId;
+}
