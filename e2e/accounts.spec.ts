@@ -43,7 +43,7 @@ test("a seller connects three eBay accounts, tests them, repairs a revoked token
   // Re-create as the right seller.
   await page.getByRole("button", { name: "Re-create token" }).click();
   await signInToEbayAndAgree(page, "demo_uk_traders");
-  await expect(page.getByText("Token has been re-created successfully")).toBeVisible();
+  await expect(page.getByRole("status").filter({ hasText: "Token has been re-created successfully" })).toBeVisible();
   await expect(page.getByText("Healthy").first()).toBeVisible();
   await page.getByRole("button", { name: "Test", exact: true }).click();
   await expect(page.getByRole("status").filter({ hasText: "eBay accepted the token" })).toBeVisible();

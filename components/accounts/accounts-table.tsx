@@ -1,8 +1,8 @@
 "use client";
 
 import Link from "next/link";
-import { useMemo } from "react";
-import { useQuery } from "@tanstack/react-query";
+import { useEffect, useMemo } from "react";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { Button } from "@/components/ui/button";
 import { DataTable, TableBody, TableHead, Td, Th, Tr, hrefWithParams } from "@/components/ui/data-table";
 import { cn } from "@/components/ui/cn";
@@ -46,10 +46,19 @@ export function AccountsTable({
   permissions: Permissions;
   view: AccountsView;
 }) {
+  const queryClient = useQueryClient();
   const query = useQuery({ queryKey: ACCOUNTS_QUERY_KEY, queryFn: fetchAccounts, initialData: initial, refetchInterval: 30_000 });
+  // A server render (navigation, router.refresh) is newer than whatever the cache kept from an
+  // earlier visit: show it at once and make it the cache's value.
+  useEffect(() => {
+    queryClient.setQueryData<AccountsResponse>(ACCOUNTS_QUERY_KEY, (cached) =>
+      cached && Date.parse(cached.now) > Date.parse(initial.now) ? cached : initial,
+    );
+  }, [initial, queryClient]);
+  const data = Date.parse(query.data.now) >= Date.parse(initial.now) ? query.data : initial;
   const { filter } = view;
   const sort = { key: view.sort, direction: view.direction };
-  const { now, accounts } = query.data;
+  const { now, accounts } = data;
   const currentParams = { status: filter === "all" ? undefined : filter, sort: view.sort, dir: view.direction };
 
   const visible = useMemo(() => {
