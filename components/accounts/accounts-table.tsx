@@ -15,6 +15,8 @@ import { ACCOUNTS_QUERY_KEY, useTestAccount, type AccountsResponse } from "@/com
 import { environmentLabel, type AccountView } from "@/lib/accounts/account-view";
 
 import type { AccountsView, SortKey, StatusFilter } from "@/lib/accounts/list-view";
+import { SelectAllCheckbox, SelectRowCheckbox, useRowSelection, type RowSelection } from "@/components/checks/row-selection";
+import { BulkCheckToolbar } from "@/components/checks/bulk-check-toolbar";
 
 const FILTERS: { value: StatusFilter; label: string }[] = [
   { value: "all", label: "All connected" },
@@ -48,6 +50,7 @@ export function AccountsTable({
 }) {
   const queryClient = useQueryClient();
   const query = useQuery({ queryKey: ACCOUNTS_QUERY_KEY, queryFn: fetchAccounts, initialData: initial, refetchInterval: 30_000 });
+  const selection = useRowSelection();
   // A server render (navigation, router.refresh) is newer than whatever the cache kept from an
   // earlier visit: show it at once and make it the cache's value.
   useEffect(() => {
@@ -89,6 +92,7 @@ export function AccountsTable({
   }, [accounts, filter, sort, now]);
 
   const connectedCount = accounts.filter((account) => account.status !== "disconnected").length;
+  const checkableShownIds = visible.filter((account) => account.status !== "disconnected").map((account) => account.id);
   if (connectedCount === 0 && filter === "all") {
     return (
       <EmptyState
@@ -135,9 +139,22 @@ export function AccountsTable({
           {query.isFetching ? " · refreshing…" : ""}
         </p>
       </div>
+      {permissions.canTest ? (
+        <BulkCheckToolbar
+          selection={selection}
+          shownIds={checkableShownIds}
+          filterLabel={filter === "all" ? null : (FILTERS.find((option) => option.value === filter)?.label ?? null)}
+          connectedCount={connectedCount}
+        />
+      ) : null}
       <DataTable caption="Connected eBay accounts">
         <TableHead>
           <tr>
+            {permissions.canTest ? (
+              <Th className="w-10">
+                <SelectAllCheckbox ids={checkableShownIds} selection={selection} />
+              </Th>
+            ) : null}
             <Th {...sortHeader("name", "Account")} />
             <Th>Marketplace</Th>
             <Th {...sortHeader("status", "Status")} />
@@ -152,11 +169,11 @@ export function AccountsTable({
         </TableHead>
         <TableBody>
           {visible.map((account) => (
-            <AccountRow key={account.id} account={account} now={now} permissions={permissions} />
+            <AccountRow key={account.id} account={account} now={now} permissions={permissions} selection={selection} />
           ))}
           {visible.length === 0 ? (
             <tr>
-              <td colSpan={8} className="px-4 py-8 text-center text-sm text-gray-600">
+              <td colSpan={permissions.canTest ? 9 : 8} className="px-4 py-8 text-center text-sm text-gray-600">
                 No account matches this filter.
               </td>
             </tr>
@@ -167,7 +184,17 @@ export function AccountsTable({
   );
 }
 
-function AccountRow({ account, now, permissions }: { account: AccountView; now: string; permissions: Permissions }) {
+function AccountRow({
+  account,
+  now,
+  permissions,
+  selection,
+}: {
+  account: AccountView;
+  now: string;
+  permissions: Permissions;
+  selection: RowSelection;
+}) {
   const test = useTestAccount();
   const copy = accountStatusCopy(account, now);
   const showRecreate = permissions.canRecreate && (copy.action === "recreate" || copy.action === "contact_ebay_then_recreate" || copy.label.startsWith("Expir"));
@@ -175,6 +202,11 @@ function AccountRow({ account, now, permissions }: { account: AccountView; now: 
 
   return (
     <Tr data-account-id={account.id} data-status={account.status}>
+      {permissions.canTest ? (
+        <Td>
+          <SelectRowCheckbox id={account.id} name={account.name} selection={selection} disabled={disconnected} />
+        </Td>
+      ) : null}
       <Td>
         <Link href={`/accounts/${account.id}`} className="font-medium text-gray-900 hover:underline">
           {account.name}

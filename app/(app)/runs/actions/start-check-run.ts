@@ -1,0 +1,41 @@
+"use server";
+
+import { z } from "zod";
+import { db } from "@/lib/db";
+import { defineWorkspaceAction } from "@/lib/actions/workspace-action";
+import { createCheckRun, MAX_ACCOUNTS_PER_RUN } from "@/lib/checks/check-runs";
+
+const schema = z.discriminatedUnion("scope", [
+  // Every connected account, resolved here so a large fleet needs no id list from the browser.
+  z.object({ scope: z.literal("all") }),
+  // Rows the seller ticked, or every row the current status filter shows.
+  z.object({
+    scope: z.literal("accounts"),
+    accountIds: z.array(z.string().min(1).max(64)).min(1, "Choose at least one account to check.").max(MAX_ACCOUNTS_PER_RUN),
+    filterLabel: z.string().trim().min(1).max(80),
+  }),
+]);
+
+/** Starts a bulk check and returns at once with the run's id; the run worker does the checking. */
+export const startCheckRunAction = defineWorkspaceAction(
+  { schema, permission: "accounts:test", name: "startCheckRun" },
+  async ({ input, user, workspace }) => {
+    const accountIds =
+      input.scope === "all"
+        ? (
+            await db.ebayAccount.findMany({
+              where: { workspaceId: workspace.id, status: { not: "disconnected" } },
+              select: { id: true },
+              orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+            })
+          ).map((account) => account.id)
+        : input.accountIds;
+    return createCheckRun(db, {
+      workspaceId: workspace.id,
+      actor: { userId: user.id, label: user.email },
+      accountIds,
+      trigger: "manual",
+      filterLabel: input.scope === "all" ? "All accounts" : input.filterLabel,
+    });
+  },
+);

@@ -1,0 +1,82 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState, useTransition } from "react";
+import { Button } from "@/components/ui/button";
+import { startCheckRunAction } from "@/app/(app)/runs/actions/start-check-run";
+import type { RowSelection } from "@/components/checks/row-selection";
+
+type Props = {
+  selection: RowSelection;
+  /** Connected accounts the current filter shows (ids in the order shown). */
+  shownIds: readonly string[];
+  /** The filter's name when one is active ("Needs re-authorization"), else null. */
+  filterLabel: string | null;
+  connectedCount: number;
+};
+
+type Pending = "selected" | "all" | "filter" | null;
+
+/** "Check selected", "Check all", "Check all in this filter": each starts a run and opens its page. */
+export function BulkCheckToolbar({ selection, shownIds, filterLabel, connectedCount }: Props) {
+  const router = useRouter();
+  const [busy, startTransition] = useTransition();
+  const [pending, setPending] = useState<Pending>(null);
+  const [error, setError] = useState<string | null>(null);
+  const selectedIds = [...selection.selected];
+
+  const start = (which: Exclude<Pending, null>, input: Parameters<typeof startCheckRunAction>[0]) => {
+    setPending(which);
+    setError(null);
+    startTransition(async () => {
+      const result = await startCheckRunAction(input);
+      if (!result.ok) {
+        setError(result.error);
+        setPending(null);
+        return;
+      }
+      selection.clear();
+      router.push(`/runs/${result.data.runId}`);
+    });
+  };
+
+  return (
+    <div role="group" aria-label="Bulk check" className="flex flex-wrap items-center gap-2">
+      <Button
+        size="sm"
+        variant="primary"
+        disabled={selectedIds.length === 0 || busy}
+        loading={busy && pending === "selected"}
+        loadingLabel="Starting check…"
+        onClick={() => start("selected", { scope: "accounts", accountIds: selectedIds, filterLabel: "Selected accounts" })}
+      >
+        Check selected ({selectedIds.length})
+      </Button>
+      <Button
+        size="sm"
+        disabled={connectedCount === 0 || busy}
+        loading={busy && pending === "all"}
+        loadingLabel="Starting check…"
+        onClick={() => start("all", { scope: "all" })}
+      >
+        Check all ({connectedCount})
+      </Button>
+      {filterLabel ? (
+        <Button
+          size="sm"
+          disabled={shownIds.length === 0 || busy}
+          loading={busy && pending === "filter"}
+          loadingLabel="Starting check…"
+          onClick={() => start("filter", { scope: "accounts", accountIds: [...shownIds], filterLabel })}
+        >
+          Check all in this filter ({shownIds.length})
+        </Button>
+      ) : null}
+      {error ? (
+        <p role="alert" className="text-sm text-red-700">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
