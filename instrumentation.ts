@@ -7,4 +7,6 @@ export async function register() {
 
   const { startCheckRunWorker } = await import("@/lib/checks/run-worker");
   startCheckRunWorker();
+  const { startScheduler } = await import("@/lib/upkeep/scheduler");
+  startScheduler();
 }
