@@ -6,6 +6,7 @@ import { cn } from "@/components/ui/cn";
 
 export const NAV_ITEMS = [
   { href: "/accounts", label: "Accounts" },
+  { href: "/runs", label: "Bulk checks" },
   { href: "/timeline", label: "Timeline" },
   { href: "/audit", label: "Audit history" },
 ] as const;

@@ -20,6 +20,7 @@ import { ConnectAccountButton } from "@/components/accounts/connect-account-butt
 import { RenameAccountForm } from "@/components/accounts/rename-account-form";
 import { DisconnectAccountButton } from "@/components/accounts/disconnect-account-button";
 import { RedirectNotice } from "@/components/accounts/redirect-notice";
+import { RecreateQueueReturn } from "@/components/checks/recreate-queue-return";
 
 export const metadata: Metadata = { title: "eBay account · ChannelKeys" };
 
@@ -77,6 +78,7 @@ export default async function AccountPage({ params, searchParams }: Props) {
         }
       />
       <RedirectNotice notice={describeNotice(await searchParams)} />
+      <RecreateQueueReturn />
       {account.status !== "healthy" && account.status !== "unchecked" ? (
         <Notice tone={copy.tone === "bad" ? "error" : copy.tone === "warn" ? "warning" : "info"} title={copy.label} live={false} className="mb-6">
           {copy.message}
