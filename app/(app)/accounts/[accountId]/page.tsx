@@ -21,6 +21,7 @@ import { RenameAccountForm } from "@/components/accounts/rename-account-form";
 import { DisconnectAccountButton } from "@/components/accounts/disconnect-account-button";
 import { RedirectNotice } from "@/components/accounts/redirect-notice";
 import { RecreateQueueReturn } from "@/components/checks/recreate-queue-return";
+import { AccountTimeline } from "@/components/timeline/account-timeline";
 
 export const metadata: Metadata = { title: "eBay account · ChannelKeys" };
 
@@ -205,6 +206,15 @@ export default async function AccountPage({ params, searchParams }: Props) {
           </CardBody>
         </Card>
       </div>
+
+      <AccountTimeline
+        workspaceId={workspace.id}
+        accountId={row.id}
+        now={new Date(nowIso)}
+        connectedAt={row.connectedAt}
+        refreshTokenExpiresAt={row.refreshTokenExpiresAt}
+        accessTokenExpiresAt={row.accessTokenExpiresAt}
+      />
     </>
   );
 }
