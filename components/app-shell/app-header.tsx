@@ -3,6 +3,7 @@ import { EbayModeBadge } from "@/components/app-shell/ebay-mode-badge";
 import { MainNav } from "@/components/app-shell/main-nav";
 import { UserMenu } from "@/components/app-shell/user-menu";
 import { WorkspaceSwitcher } from "@/components/app-shell/workspace-switcher";
+import { NotificationsLink } from "@/components/warnings/notifications-link";
 import { ROLE_LABELS, type Role } from "@/lib/auth/roles";
 
 type AppHeaderProps = {
@@ -35,6 +36,7 @@ export function AppHeader({ user, workspace, role, memberships }: AppHeaderProps
           <MainNav />
         </div>
         <div className="ml-auto flex min-h-14 items-center gap-2 sm:ml-0 sm:gap-3">
+          <NotificationsLink workspaceId={workspace.id} />
           <WorkspaceSwitcher
             current={workspace}
             workspaces={memberships.map((membership) => ({

@@ -21,6 +21,7 @@ const ACTION_LABELS: Record<AuditAction, string> = {
   check_run_start: "Started bulk check",
   check_run_finish: "Finished bulk check",
   check_run_cancel: "Cancelled bulk check",
+  alert_settings_update: "Changed alert settings",
 };
 
 const OUTCOME_LABELS: Record<AuditOutcome, string> = {

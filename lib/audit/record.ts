@@ -25,7 +25,8 @@ export type AuditAction =
   | "status_change"
   | "check_run_start"
   | "check_run_finish"
-  | "check_run_cancel";
+  | "check_run_cancel"
+  | "alert_settings_update";
 
 /** {field: [before, after]}: what a change set looks like in the history. */
 export type AuditChanges = Record<string, [unknown, unknown]>;

@@ -1,0 +1,52 @@
+import type { Metadata } from "next";
+import { db } from "@/lib/db";
+import { requireWorkspace } from "@/lib/auth/session";
+import { resolveAlertSettings } from "@/lib/warnings/alert-settings";
+import { upkeepConfigFromEnv } from "@/lib/upkeep/upkeep-config";
+import { PageHeader } from "@/components/ui/page-header";
+import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { Notice } from "@/components/ui/notice";
+import { AlertSettingsForm } from "@/components/warnings/alert-settings-form";
+
+export const metadata: Metadata = { title: "Settings · ChannelKeys" };
+
+export default async function SettingsPage() {
+  const { workspace } = await requireWorkspace("workspace:manage");
+  const [stored, resolved] = await Promise.all([
+    db.workspaceAlertSettings.findUnique({ where: { workspaceId: workspace.id } }),
+    resolveAlertSettings(db, workspace.id),
+  ]);
+  const emailConfigured = Boolean(upkeepConfigFromEnv().warnings.smtpUrl);
+
+  return (
+    <>
+      <PageHeader
+        back={{ href: "/notifications", label: "Notifications" }}
+        title="Settings"
+        description={`Workspace: ${workspace.name}`}
+      />
+      <Card className="max-w-3xl">
+        <CardHeader
+          title="Alerts"
+          description="Who hears about accounts that need re-authorization, tokens about to expire and eBay staying unreachable, and how early. Everyone sees them in the app."
+        />
+        <CardBody className="space-y-4">
+          {!emailConfigured ? (
+            <Notice tone="info" live={false}>
+              Email is off on this server (SMTP_URL is not set): warnings show in the app and go to the webhook.
+            </Notice>
+          ) : null}
+          <AlertSettingsForm
+            initial={{
+              emailRecipients: stored ? stored.emailRecipients : "",
+              webhookUrl: stored?.webhookUrl ?? "",
+              hasWebhookSecret: Boolean(stored?.webhookSecret),
+              warningDays: resolved.warningDays,
+            }}
+            ownersFallback={resolved.recipientsAreOwners ? resolved.recipients : []}
+          />
+        </CardBody>
+      </Card>
+    </>
+  );
+}

@@ -1,0 +1,42 @@
+// Reads for the in-app side of warnings: the banner, the header count and the notifications page.
+import type { Db } from "@/lib/db";
+
+export type AttentionAccount = { accountId: string; accountName: string; title: string; fixPath: string; kind: string };
+
+/** Accounts with an unresolved warning (recoveries are notes, not problems), one entry per account, worst first. */
+export async function listAccountsNeedingAttention(db: Db, workspaceId: string): Promise<AttentionAccount[]> {
+  const open = await db.warning.findMany({
+    where: { workspaceId, resolvedAt: null, kind: { not: "recovered" }, accountId: { not: null } },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    select: { accountId: true, accountName: true, title: true, fixPath: true, kind: true },
+    take: 500,
+  });
+  const severity: Record<string, number> = { needs_reauth: 0, unavailable: 1, expiring: 2 };
+  const byAccount = new Map<string, AttentionAccount>();
+  for (const warning of open) {
+    const current = byAccount.get(warning.accountId!);
+    if (current && (severity[current.kind] ?? 9) <= (severity[warning.kind] ?? 9)) continue;
+    byAccount.set(warning.accountId!, {
+      accountId: warning.accountId!,
+      accountName: warning.accountName ?? warning.accountId!,
+      title: warning.title,
+      fixPath: warning.fixPath ?? `/accounts/${warning.accountId}`,
+      kind: warning.kind,
+    });
+  }
+  return [...byAccount.values()].sort((a, b) => (severity[a.kind] ?? 9) - (severity[b.kind] ?? 9) || a.accountName.localeCompare(b.accountName));
+}
+
+export function countUnreadWarnings(db: Db, workspaceId: string): Promise<number> {
+  return db.warning.count({ where: { workspaceId, readAt: null } });
+}
+
+export const NOTIFICATIONS_PAGE_SIZE = 100;
+
+export function listWarnings(db: Db, workspaceId: string) {
+  return db.warning.findMany({
+    where: { workspaceId },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: NOTIFICATIONS_PAGE_SIZE,
+  });
+}
