@@ -19,14 +19,14 @@ export function BucketFilters({ counts, filters }: { counts: BucketCounts; filte
       <ul className="grid grid-cols-2 gap-2 sm:grid-cols-3 lg:grid-cols-6">
         <li>
           <BucketLink href={timelineHref(filters, { bucket: "all" })} current={filters.bucket === "all"} accent="border-l-accent-600">
-            <span className="block text-2xl font-semibold text-gray-900">{total}</span>
+            <span className="block text-2xl font-semibold text-gray-900">{total}</span>{" "}
             <span className="block text-sm text-gray-700">All accounts</span>
           </BucketLink>
         </li>
         {EXPIRY_BUCKETS.map((bucket) => (
           <li key={bucket}>
             <BucketLink href={timelineHref(filters, { bucket })} current={filters.bucket === bucket} accent={ACCENTS[bucket]} bucket={bucket}>
-              <span className="block text-2xl font-semibold text-gray-900">{counts[bucket]}</span>
+              <span className="block text-2xl font-semibold text-gray-900">{counts[bucket]}</span>{" "}
               <span className="block text-sm text-gray-700">{BUCKET_COPY[bucket].phrase(counts[bucket]).replace(/^\d+ /, "")}</span>
             </BucketLink>
           </li>
