@@ -9,6 +9,9 @@ const emulatorPort = Number(process.env.E2E_EMULATOR_PORT ?? 4011);
 const appUrl = `http://localhost:${appPort}`;
 const emulatorUrl = `http://localhost:${emulatorPort}`;
 const callbackUrl = `${appUrl}/api/ebay/callback`;
+// The local SMTP server that catches the app's warning emails (test/support/smtp-capture-server.ts); its HTTP
+// API for specs listens on the next port. Derived from the app port so parallel suites never collide.
+const smtpPort = Number(process.env.E2E_SMTP_PORT ?? 2525 + (appPort - 3100));
 // One test clock for the app and the emulator: the emulator writes its virtual-clock offset to this file (reset to 0
 // when it starts and on /__emulator/reset) and the app's lib/clock.ts reads it. One file per app port.
 const sharedClockFile = path.resolve(__dirname, ".data", `e2e-clock-${appPort}.json`);
@@ -31,6 +34,8 @@ export default defineConfig({
   forbidOnly: !!process.env.CI,
   timeout: 60_000,
   expect: { timeout: 10_000 },
+  // Each port pair gets its own artifacts folder: Playwright empties it when a run starts.
+  outputDir: appPort === 3100 ? "test-results" : `test-results-${appPort}`,
   reporter: process.env.CI ? [["list"]] : [["list"], ["html", { open: "never" }]],
   use: {
     baseURL: appUrl,
@@ -58,6 +63,15 @@ export default defineConfig({
   ],
   webServer: [
     {
+      command: "node_modules/.bin/tsx test/support/smtp-capture-server.ts",
+      url: `http://127.0.0.1:${smtpPort + 1}/health`,
+      env: { E2E_SMTP_PORT: String(smtpPort) },
+      reuseExistingServer: false,
+      timeout: 30_000,
+      stdout: "ignore",
+      stderr: "pipe",
+    },
+    {
       command: "node_modules/.bin/tsx emulator/src/main.ts",
       url: `${emulatorUrl}/__emulator/health`,
       env: { ...sharedEnv, EBAY_EMULATOR_HOST: "127.0.0.1" },
@@ -74,6 +88,12 @@ export default defineConfig({
         PORT: String(appPort),
         DATABASE_URL: `file:./.data/e2e-${appPort}.db`,
         NEXTAUTH_URL: appUrl,
+        // Upkeep: only the warnings sweep, every 2 s, so a warning email arrives within a spec; the checks
+        // sweep stays off so no background Test changes another spec's accounts (or spends emulator calls).
+        UPKEEP_INTERVAL_SECONDS: "2",
+        UPKEEP_SWEEPS: "warnings",
+        SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+        ALERT_EMAIL_FROM: "ChannelKeys <alerts@channelkeys.test>",
       },
       reuseExistingServer: false,
       timeout: 240_000,
