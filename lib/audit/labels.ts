@@ -22,6 +22,7 @@ const ACTION_LABELS: Record<AuditAction, string> = {
   check_run_finish: "Finished bulk check",
   check_run_cancel: "Cancelled bulk check",
   alert_settings_update: "Changed alert settings",
+  audit_export: "Exported history",
 };
 
 const OUTCOME_LABELS: Record<AuditOutcome, string> = {

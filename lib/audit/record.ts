@@ -26,7 +26,8 @@ export type AuditAction =
   | "check_run_start"
   | "check_run_finish"
   | "check_run_cancel"
-  | "alert_settings_update";
+  | "alert_settings_update"
+  | "audit_export";
 
 /** {field: [before, after]}: what a change set looks like in the history. */
 export type AuditChanges = Record<string, [unknown, unknown]>;

@@ -29,11 +29,17 @@ function exportRequest(query = ""): Request {
   return new Request(`http://localhost/audit/export${query ? `?${query}` : ""}`);
 }
 
-/** CSV body without the BOM, split into records (the fixtures hold no quoted line breaks). */
+/**
+ * CSV body without the BOM, split into records (the fixtures hold no quoted line breaks). Earlier
+ * exports are themselves history ("Exported history"); they are left out so counts test the filters.
+ */
 async function csvLines(response: Response): Promise<string[]> {
   const text = new TextDecoder("utf-8", { ignoreBOM: true }).decode(await response.arrayBuffer());
   expect(text.startsWith("\uFEFF")).toBe(true);
-  return text.slice(1).split("\r\n").filter((line) => line !== "");
+  return text
+    .slice(1)
+    .split("\r\n")
+    .filter((line) => line !== "" && !line.includes(",Exported history,"));
 }
 
 beforeAll(async () => {
@@ -135,6 +141,20 @@ describe("GET /audit/export", () => {
       expect(body).not.toContain("workspace B");
       expect(body).not.toContain("never-exported");
     }
+  });
+
+  it("records each completed export in the history, never inside the file it writes", async () => {
+    sessionState.userId = ids.admin;
+    const before = await database.db.auditEvent.count({ where: { action: "audit_export", actorUserId: ids.admin } });
+    const response = await route.GET(exportRequest("action=account_test"));
+    const text = new TextDecoder().decode(await response.arrayBuffer());
+    expect(text).not.toContain("CSV export with filters action=account_test");
+    const after = await database.db.auditEvent.findMany({
+      where: { action: "audit_export", actorUserId: ids.admin },
+      orderBy: { createdAt: "desc" },
+    });
+    expect(after).toHaveLength(before + 1);
+    expect(after[0]?.detail).toBe("CSV export with filters action=account_test");
   });
 
   it("applies the page's filters", async () => {

@@ -2,6 +2,7 @@ import { auditCsvStream, auditExportFilename } from "@/lib/audit/csv";
 import { iterateAuditEvents, listAuditAccountOptions, parseAuditFilters } from "@/lib/audit/query";
 import { notFoundResponse, workspaceForRoute } from "@/lib/auth/route-workspace";
 import { db } from "@/lib/db";
+import { recordAuditEvent } from "@/lib/audit/record";
 
 export const dynamic = "force-dynamic";
 
@@ -13,7 +14,7 @@ export const dynamic = "force-dynamic";
 export async function GET(request: Request): Promise<Response> {
   const context = await workspaceForRoute("audit:export");
   if (!context) return notFoundResponse();
-  const { workspace } = context;
+  const { workspace, user } = context;
   const { filters, notes } = parseAuditFilters(new URL(request.url).searchParams);
   // The page shows ignored filters and carries on; an export that silently dropped a filter
   // would hand over more history than was asked for, so refuse instead.
@@ -28,7 +29,22 @@ export async function GET(request: Request): Promise<Response> {
   const accountNames = new Map(
     accounts.filter((account) => !account.fromHistoryOnly).map((account) => [account.id, account.label]),
   );
-  const body = auditCsvStream(iterateAuditEvents(db, { workspaceId: workspace.id, ...filters }), accountNames);
+  const filterText = new URL(request.url).searchParams.toString();
+  // Who took a copy of the history, and of which part, is itself history: recorded once the last
+  // row has been sent, so the export never contains its own entry.
+  const body = auditCsvStream(iterateAuditEvents(db, { workspaceId: workspace.id, ...filters }), accountNames).pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      flush: () =>
+        recordAuditEvent(db, {
+          workspaceId: workspace.id,
+          actorUserId: user.id,
+          actorLabel: user.email,
+          action: "audit_export",
+          outcome: "success",
+          detail: filterText ? `CSV export with filters ${filterText}` : "CSV export of the whole history",
+        }),
+    }),
+  );
 
   return new Response(body, {
     status: 200,
