@@ -10,6 +10,8 @@ export type ResolvedAlertSettings = {
   recipientsAreOwners: boolean;
   webhookUrl: string | null;
   webhookSecret: string | null;
+  /** A secret is stored but cannot be opened (the encryption keys changed without re-sealing it). */
+  webhookSecretUnreadable: boolean;
   warningDays: number;
 };
 
@@ -44,6 +46,12 @@ export function webhookUrlProblem(value: string): string | null {
   return "Webhook URLs must use https:// (plain http is only allowed to localhost).";
 }
 
+/** The workspace's expiry warning window, without opening any secret. */
+export async function warningDaysOf(db: Db, workspaceId: string): Promise<number> {
+  const settings = await db.workspaceAlertSettings.findUnique({ where: { workspaceId }, select: { warningDays: true } });
+  return settings?.warningDays ?? DEFAULT_EXPIRY_WARNING_DAYS;
+}
+
 export async function resolveAlertSettings(db: Db, workspaceId: string): Promise<ResolvedAlertSettings> {
   const settings = await db.workspaceAlertSettings.findUnique({ where: { workspaceId } });
   if (!settings) {
@@ -57,14 +65,25 @@ export async function resolveAlertSettings(db: Db, workspaceId: string): Promise
       recipientsAreOwners: true,
       webhookUrl: null,
       webhookSecret: null,
+      webhookSecretUnreadable: false,
       warningDays: DEFAULT_EXPIRY_WARNING_DAYS,
     };
+  }
+  let webhookSecret: string | null = null;
+  let webhookSecretUnreadable = false;
+  if (settings.webhookSecret) {
+    try {
+      webhookSecret = decryptToken(settings.webhookSecret);
+    } catch {
+      webhookSecretUnreadable = true;
+    }
   }
   return {
     recipients: parseRecipients(settings.emailRecipients),
     recipientsAreOwners: false,
     webhookUrl: settings.webhookUrl,
-    webhookSecret: settings.webhookSecret ? decryptToken(settings.webhookSecret) : null,
+    webhookSecret,
+    webhookSecretUnreadable,
     warningDays: settings.warningDays,
   };
 }

@@ -64,7 +64,9 @@ export async function deliverPendingWarnings(db: Db, input: { now: Date; config:
       }
     }
 
-    if (warning.webhookSentAt === null && settings.webhookUrl && settings.webhookSecret) {
+    if (warning.webhookSentAt === null && settings.webhookUrl && settings.webhookSecretUnreadable) {
+      problems.push("Webhook: the signing secret can no longer be read; save a new one in Settings.");
+    } else if (warning.webhookSentAt === null && settings.webhookUrl && settings.webhookSecret) {
       try {
         const account = warning.accountId
           ? await db.ebayAccount.findUnique({ where: { id: warning.accountId }, select: { status: true, statusCause: true } })

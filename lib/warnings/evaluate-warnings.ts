@@ -8,7 +8,8 @@
 import type { Db } from "@/lib/db";
 import { accountDisplayName } from "@/lib/accounts/account-name";
 import { isUniqueViolation } from "@/lib/upkeep/scheduler-lease";
-import { resolveAlertSettings } from "@/lib/warnings/alert-settings";
+import { warningDaysOf } from "@/lib/warnings/alert-settings";
+import { logUnexpectedError } from "@/lib/actions/log-unexpected-error";
 import type { WarningConfig } from "@/lib/upkeep/upkeep-config";
 import {
   expiringCopy,
@@ -97,10 +98,15 @@ export async function evaluateWarnings(db: Db, input: { now: Date; config: Warni
   for (const account of accounts) {
     let warningDays = warningDaysByWorkspace.get(account.workspaceId);
     if (warningDays === undefined) {
-      warningDays = (await resolveAlertSettings(db, account.workspaceId)).warningDays;
+      warningDays = await warningDaysOf(db, account.workspaceId);
       warningDaysByWorkspace.set(account.workspaceId, warningDays);
     }
-    await evaluateAccount(db, { account, open: openByAccount.get(account.id) ?? [], now, config, warningDays, evaluation });
+    try {
+      await evaluateAccount(db, { account, open: openByAccount.get(account.id) ?? [], now, config, warningDays, evaluation });
+    } catch (error) {
+      // One account's failure must not silence everyone else's warnings; the next sweep tries it again.
+      logUnexpectedError(`warnings evaluation (account ${account.id})`, error);
+    }
   }
   return evaluation;
 }

@@ -317,6 +317,18 @@ describe("delivery", () => {
     expect(smtp.messages).toHaveLength(1);
   });
 
+  it("reports a webhook secret that can no longer be opened instead of failing the sweep", async () => {
+    received.length = 0;
+    await db.workspaceAlertSettings.create({ data: { workspaceId, webhookUrl, webhookSecret: "v1.gone.AAAA.BBBB.CCCC" } });
+    const account = await createAccount();
+    await setStatus(account.id, "needs_reauth", { failureStreak: 2 });
+    await evaluateWarnings(db, { now: at(0), config: config() });
+    expect(await deliverPendingWarnings(db, { now: at(1), config: config() })).toEqual({ emailed: 0, webhooks: 0, failed: 1 });
+    const [warning] = await warningsOf(account.id);
+    expect(warning!.deliveryError).toBe("Webhook: the signing secret can no longer be read; save a new one in Settings.");
+    expect(received).toHaveLength(0);
+  });
+
   it("emails the workspace owners until recipients are chosen", async () => {
     smtp.clear();
     const account = await createAccount();
