@@ -21,8 +21,8 @@ export function FleetAxisHeader({ axis }: { axis: TimeAxis }) {
         ))}
         {monthTicks(axis).map((tick) => (
           <span key={tick.percent} className="absolute bottom-0 border-l border-gray-300 pl-0.5 leading-tight whitespace-nowrap" style={{ left: `${tick.percent}%` }}>
-            {tick.label}
-            {tick.yearLabel ? <span className="font-semibold"> {tick.yearLabel.slice(2)}</span> : null}
+            {/* A month is ~3% of the width: January shows its year instead of its name, so labels never collide. */}
+            {tick.label === "Jan" && tick.yearLabel ? <span className="font-semibold">{tick.yearLabel}</span> : tick.label}
           </span>
         ))}
       </div>

@@ -60,36 +60,36 @@ export function FleetTimelineRow({ row, axis, thresholds }: { row: Row; axis: Ti
         data-status={row.status}
         className={cn(
           FLEET_COLUMNS,
-          "group rounded px-3 py-1.5 text-sm hover:bg-accent-50",
+          "group rounded px-3 py-1 text-sm hover:bg-accent-50",
           "focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-accent-600",
         )}
       >
         <span className="min-w-0">
-          <span className="block truncate font-medium text-gray-900 group-hover:underline">{row.name}</span>
-          <Badge tone={style.badge} className="mt-0.5 px-1.5 py-0 text-[11px]">
+          <span className="block truncate leading-5 font-medium text-gray-900 group-hover:underline">{row.name}</span>
+          <Badge tone={style.badge} className="px-1.5 py-0 text-[11px] leading-4">
             {TIMELINE_STATUS_LABELS[row.status]}
           </Badge>
         </span>
-        <span className="relative block h-9 overflow-hidden rounded-sm" title={`${row.name}: ${BUCKET_COPY[row.bucket].label}`}>
+        <span className="relative block h-8 overflow-hidden rounded-sm" title={`${row.name}: ${BUCKET_COPY[row.bucket].label}`}>
           <TimeGrid todayPercent={today} thresholds={thresholds} />
           <span aria-hidden="true">
             {elapsed ? (
               <span
-                className={cn("absolute top-2.5 h-3.5 opacity-35", style.bar, elapsed.clippedStart ? "" : "rounded-l-sm")}
+                className={cn("absolute top-2 h-3.5 opacity-35", style.bar, elapsed.clippedStart ? "" : "rounded-l-sm")}
                 style={{ left: `${elapsed.leftPercent}%`, width: `${elapsed.widthPercent}%`, ...style.barStyle }}
               />
             ) : null}
             {remaining ? (
               <span
-                className={cn("absolute top-2.5 h-3.5", style.bar, remaining.clippedEnd ? "" : "rounded-r-sm")}
+                className={cn("absolute top-2 h-3.5", style.bar, remaining.clippedEnd ? "" : "rounded-r-sm")}
                 style={{ left: `${remaining.leftPercent}%`, width: `${remaining.widthPercent}%`, ...style.barStyle }}
               />
             ) : null}
             {expiry && contains(axis, expiry) ? (
-              <span className="absolute top-1 h-6 w-0.5 -translate-x-1/2 bg-gray-900" style={{ left: `${positionPercent(axis, expiry)}%` }} />
+              <span className="absolute top-0.5 h-6 w-0.5 -translate-x-1/2 bg-gray-900" style={{ left: `${positionPercent(axis, expiry)}%` }} />
             ) : null}
             {access !== null ? (
-              <span className="absolute top-1.5 size-2 -translate-x-1/2 rotate-45 border border-white bg-accent-700" style={{ left: `${access}%` }} />
+              <span className="absolute top-1 size-2 -translate-x-1/2 rotate-45 border border-white bg-accent-700" style={{ left: `${access}%` }} />
             ) : null}
             {row.checks.map((tick) => (
               <span
