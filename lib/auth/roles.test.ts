@@ -14,6 +14,7 @@ const EXPECTED: Record<Role, Permission[]> = {
     "accounts:rename",
     "accounts:disconnect",
     "audit:export",
+    "alerts:manage",
   ],
   owner: [...PERMISSIONS],
 };
@@ -47,6 +48,7 @@ describe("role permission matrix", () => {
     expect(minimumRoleFor("accounts:read")).toBe("viewer");
     expect(minimumRoleFor("accounts:test")).toBe("member");
     expect(minimumRoleFor("accounts:disconnect")).toBe("admin");
+    expect(minimumRoleFor("alerts:manage")).toBe("admin");
     expect(minimumRoleFor("workspace:manage")).toBe("owner");
   });
 

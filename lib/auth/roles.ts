@@ -13,6 +13,7 @@ export const PERMISSIONS = [
   "accounts:rename",
   "accounts:disconnect",
   "audit:export",
+  "alerts:manage",
   "workspace:manage",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
@@ -26,6 +27,8 @@ const ADMIN: readonly Permission[] = [
   "accounts:rename",
   "accounts:disconnect",
   "audit:export",
+  // Agencies run accounts for sellers: the people who repair tokens also decide who hears about breakage.
+  "alerts:manage",
 ];
 
 const PERMISSIONS_BY_ROLE: Record<Role, ReadonlySet<Permission>> = {

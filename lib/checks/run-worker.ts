@@ -134,6 +134,8 @@ type RunContext = {
   workspaceId: string;
   createdAt: Date;
   actor: { userId: string | null; label: string };
+  /** A seller's bulk check or the scheduler's daily re-check: carried into every TokenCheck row. */
+  trigger: "bulk" | "scheduler";
   workerId: string;
   settings: CheckRunSettings;
   slots: Semaphore;
@@ -169,6 +171,7 @@ async function workRun(
       workspaceId: run.workspaceId,
       createdAt: run.createdAt,
       actor: { userId: run.createdById, label: run.createdByLabel },
+      trigger: run.trigger === "scheduler" ? "scheduler" : "bulk",
       workerId,
       settings,
       slots,
@@ -319,7 +322,7 @@ async function checkItem(context: RunContext, item: ClaimedItem, claimedAt: Date
           workspaceId: context.workspaceId,
           accountId: item.accountId,
           actor: context.actor,
-          trigger: "bulk",
+          trigger: context.trigger,
           runId: context.runId,
         });
         result = tested;

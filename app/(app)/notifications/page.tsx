@@ -30,7 +30,7 @@ export default async function NotificationsPage() {
         actions={
           <>
             <MarkAllReadButton disabled={unread === 0} />
-            {can(role, "workspace:manage") ? <Button href="/settings">Alert settings</Button> : null}
+            {can(role, "alerts:manage") ? <Button href="/settings">Alert settings</Button> : null}
           </>
         }
       />

@@ -11,7 +11,7 @@ import { AlertSettingsForm } from "@/components/warnings/alert-settings-form";
 export const metadata: Metadata = { title: "Settings · ChannelKeys" };
 
 export default async function SettingsPage() {
-  const { workspace } = await requireWorkspace("workspace:manage");
+  const { workspace } = await requireWorkspace("alerts:manage");
   const [stored, resolved] = await Promise.all([
     db.workspaceAlertSettings.findUnique({ where: { workspaceId: workspace.id } }),
     resolveAlertSettings(db, workspace.id),

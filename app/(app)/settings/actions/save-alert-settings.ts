@@ -45,9 +45,9 @@ const schema = z.object({
     .max(MAX_WARNING_DAYS, `At most ${MAX_WARNING_DAYS} days.`),
 });
 
-/** Owners (workspace:manage) choose who hears about problems and how early. The secret is stored sealed and never read back. */
+/** Owners and admins (alerts:manage) choose who hears about problems and how early. The secret is stored sealed and never read back. */
 export const saveAlertSettingsAction = defineWorkspaceAction(
-  { schema, permission: "workspace:manage", name: "saveAlertSettings" },
+  { schema, permission: "alerts:manage", name: "saveAlertSettings" },
   async ({ input, user, workspace }) => {
     const existing = await db.workspaceAlertSettings.findUnique({ where: { workspaceId: workspace.id } });
     const secretChanged = input.webhookSecret !== "";
