@@ -141,6 +141,8 @@ function formatChangeValue(field: string, value: unknown): string {
   if (value === null || value === undefined || value === "") return "(none)";
   if (typeof value === "string") {
     if (STATUS_FIELDS.has(field)) return STATUS_VALUE_LABELS[value] ?? value;
+    // Causes are identifiers ("revoked_by_ebay"); history reads them as words.
+    if (field === "cause" || field === "statusCause") return humanizeIdentifier(value);
     return value;
   }
   if (typeof value === "boolean") return value ? "yes" : "no";

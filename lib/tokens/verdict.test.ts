@@ -198,7 +198,7 @@ describe("judgeTokenStatus: GetTokenStatus TokenStatus.Status", () => {
   it("carries RevocationTime into the verdict and its message", () => {
     const verdict = judgeTokenStatus({ status: "RevokedByeBay", revocationTime });
     expect(verdict).toMatchObject({ status: "needs_reauth", cause: "revoked_by_ebay", revokedAt: revocationTime });
-    expect(verdict.message).toContain("2027-02-20T08:30:00.000Z");
+    expect(verdict.message).toContain("on 2027-02-20 08:30 UTC");
   });
 });
 

@@ -166,7 +166,7 @@ export function judgeApiFailure(
 /** What GetTokenStatus's TokenStatus.Status means for the account. */
 export function judgeTokenStatus(tokenStatus: Pick<TokenStatus, "status" | "revocationTime">): Verdict {
   const revokedAt = tokenStatus.revocationTime;
-  const when = revokedAt ? ` on ${revokedAt.toISOString()}` : "";
+  const when = revokedAt ? ` on ${revokedAt.toISOString().replace("T", " ").slice(0, 16)} UTC` : "";
   switch (tokenStatus.status) {
     case "Active":
       return healthy("eBay reports the token as Active.");

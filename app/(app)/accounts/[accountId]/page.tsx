@@ -7,7 +7,7 @@ import { requireWorkspace } from "@/lib/auth/session";
 import { ACCOUNT_VIEW_SELECT, environmentLabel, toAccountView } from "@/lib/accounts/account-view";
 import { describeNotice } from "@/lib/accounts/notices";
 import { formatTimestamp } from "@/lib/format/relative-time";
-import { auditActionLabel } from "@/lib/audit/labels";
+import { auditActionLabel, parseAuditChanges } from "@/lib/audit/labels";
 import { PageHeader } from "@/components/ui/page-header";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { Badge } from "@/components/ui/badge";
@@ -53,7 +53,10 @@ export default async function AccountPage({ params, searchParams }: Props) {
   const nowIso = now().toISOString();
   const copy = accountStatusCopy(account, nowIso);
   const disconnected = account.status === "disconnected";
-  const statusChanges = history.filter((event) => event.changes?.includes('"status"'));
+  const statusChanges = history.flatMap((event) => {
+    const change = parseAuditChanges(event.changes).find((line) => line.field === "status");
+    return change ? [{ event, change }] : [];
+  });
 
   return (
     <>
@@ -160,13 +163,11 @@ export default async function AccountPage({ params, searchParams }: Props) {
               <p className="text-sm text-gray-600">No status changes recorded yet.</p>
             ) : (
               <ol className="space-y-3 text-sm">
-                {statusChanges.map((event) => {
-                  const changes = JSON.parse(event.changes ?? "{}") as Record<string, [unknown, unknown]>;
-                  const [before, after] = changes.status ?? [null, null];
+                {statusChanges.map(({ event, change }) => {
                   return (
                     <li key={event.id} className="border-l-2 border-gray-200 pl-3">
                       <div className="font-medium text-gray-900">
-                        {String(before ?? "new")} → {String(after)}
+                        {change.before} → {change.after}
                       </div>
                       <div className="text-gray-600">{event.detail}</div>
                       <div className="text-xs text-gray-500">
