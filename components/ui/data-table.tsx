@@ -27,8 +27,10 @@ type DataTableProps = {
 };
 
 export function DataTable({ caption, showCaption = false, children, className }: DataTableProps) {
+  // "relative": screen-reader-only labels in cells are absolutely positioned; without a positioned
+  // scroller they escape it and widen the whole page on phones.
   return (
-    <div className={cn("overflow-x-auto rounded-lg border border-gray-200 bg-white shadow-sm", className)}>
+    <div className={cn("relative overflow-x-auto rounded-lg border border-gray-200 bg-white shadow-sm", className)}>
       <table className="min-w-full divide-y divide-gray-200 text-sm">
         <caption className={showCaption ? "px-4 py-3 text-left text-sm font-medium text-gray-700" : "sr-only"}>
           {caption}
