@@ -11,7 +11,8 @@ const emulatorUrl = `http://localhost:${emulatorPort}`;
 const callbackUrl = `${appUrl}/api/ebay/callback`;
 // The local SMTP server that catches the app's warning emails (test/support/smtp-capture-server.ts); its HTTP
 // API for specs listens on the next port. Derived from the app port so parallel suites never collide.
-const smtpPort = Number(process.env.E2E_SMTP_PORT ?? 2525 + (appPort - 3100));
+// Two ports per app port (SMTP, then its capture API), so neighbouring app ports never collide.
+const smtpPort = Number(process.env.E2E_SMTP_PORT ?? 2525 + 2 * (appPort - 3100));
 // One test clock for the app and the emulator: the emulator writes its virtual-clock offset to this file (reset to 0
 // when it starts and on /__emulator/reset) and the app's lib/clock.ts reads it. One file per app port.
 const sharedClockFile = path.resolve(__dirname, ".data", `e2e-clock-${appPort}.json`);

@@ -7,10 +7,7 @@ export function absoluteUtc(date: Date): string {
 
 type EventTimeProps = {
   date: Date;
-  /**
-   * Wall-clock "now". Audit rows get their createdAt from the real clock when written, so this is
-   * real time too, not the injectable expiry clock.
-   */
+  /** The product clock's "now" (lib/clock.ts), the same clock audit rows are stamped with. */
   reference: Date;
 };
 

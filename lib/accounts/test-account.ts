@@ -141,6 +141,7 @@ export async function testAccount(
       refreshed: refreshedHere,
       ebayCalls: outcome.ebayCalls,
       durationMs: Date.now() - startedAt,
+      createdAt: at,
     },
   });
 

@@ -1,5 +1,6 @@
 import "server-only";
 import type { Prisma } from "@/lib/generated/prisma/client";
+import { now } from "@/lib/clock";
 
 // Anything with an auditEvent delegate: the shared client or a transaction client, so an
 // audit entry can commit atomically with the state change it describes.
@@ -59,6 +60,9 @@ export async function recordAuditEvent(writer: AuditWriter, event: AuditEventInp
       detail: event.detail ?? "",
       changes: event.changes ? JSON.stringify(event.changes) : null,
       runId: event.runId ?? null,
+      // The product's clock, not the database's: under a test clock the history must sit on the
+      // same time axis as the expiries it explains.
+      createdAt: now(),
     },
   });
 }

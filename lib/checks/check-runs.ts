@@ -1,3 +1,4 @@
+import { now } from "@/lib/clock";
 import "server-only";
 import type { Db } from "@/lib/db";
 import { recordAuditEvent } from "@/lib/audit/record";
@@ -63,6 +64,8 @@ export async function createCheckRun(client: Db, input: CreateCheckRunInput): Pr
         filterLabel: input.filterLabel ?? null,
         total: ordered.length,
         concurrency: settings.concurrency,
+        // Product clock, like TokenCheck.createdAt: "checked after this run was created" compares the two.
+        createdAt: now(),
       },
     });
     await transaction.checkRunItem.createMany({

@@ -18,6 +18,7 @@ import {
 import { can } from "@/lib/auth/roles";
 import { requireWorkspace } from "@/lib/auth/session";
 import { db } from "@/lib/db";
+import { now } from "@/lib/clock";
 
 export const metadata: Metadata = { title: "Audit history" };
 
@@ -52,7 +53,7 @@ export default async function AuditPage({ searchParams }: AuditPageProps) {
   );
   const canExport = can(role, "audit:export");
   const exportQuery = auditFilterQuery(values);
-  const renderedAt = new Date();
+  const renderedAt = now();
 
   return (
     <>
