@@ -1,0 +1,48 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import { expect, test } from "@playwright/test";
+import { connectAccount, signUp, testAccountRow, uniqueEmail } from "./support/app";
+import { resetEmulator } from "./support/emulator";
+
+// Every eBay token and authorization code starts like this (emulated and real alike).
+const EBAY_TOKEN_SHAPE = "v^1.1#";
+const EMULATED_CLIENT_SECRET = "EMU-5e0f1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b";
+
+function filesUnder(directory: string): string[] {
+  return readdirSync(directory).flatMap((name) => {
+    const full = path.join(directory, name);
+    return statSync(full).isDirectory() ? filesUnder(full) : [full];
+  });
+}
+
+test("no token, secret or stack trace reaches HTML, RSC payloads, JSON routes or client bundles", async ({ page, request }) => {
+  await resetEmulator(request);
+  await signUp(page, "Tess Token", uniqueEmail("tess"));
+  const accountId = await connectAccount(page, "demo_us_jane");
+  await testAccountRow(page, "demo_us_jane");
+
+  for (const url of ["/accounts", `/accounts/${accountId}`, "/audit", "/timeline", "/runs", "/notifications"]) {
+    for (const headers of [{}, { RSC: "1" }]) {
+      const response = await page.request.get(url, { headers });
+      expect(response.status(), url).toBe(200);
+      const body = await response.text();
+      expect(body, `${url} ${JSON.stringify(headers)}`).not.toContain(EBAY_TOKEN_SHAPE);
+      expect(body, url).not.toContain(EMULATED_CLIENT_SECRET);
+      expect(body, url).not.toMatch(/at [\w.<>]+ \(.*\.(ts|js):\d+:\d+\)/);
+    }
+  }
+  for (const url of ["/api/accounts", `/api/accounts/${accountId}`, "/audit/export", "/timeline/calendar.ics"]) {
+    const body = await (await page.request.get(url)).text();
+    expect(body, url).not.toContain(EBAY_TOKEN_SHAPE);
+    expect(body, url).not.toContain(EMULATED_CLIENT_SECRET);
+  }
+
+  const staticDir = path.join(process.env.NEXT_DIST_DIR || ".next", "static");
+  const bundles = filesUnder(staticDir).filter((file) => file.endsWith(".js"));
+  expect(bundles.length).toBeGreaterThan(0);
+  for (const file of bundles) {
+    const source = readFileSync(file, "utf8");
+    expect(source, file).not.toContain(EMULATED_CLIENT_SECRET);
+    expect(source, file).not.toContain("TOKEN_ENCRYPTION_KEYS");
+  }
+});
