@@ -22,7 +22,7 @@ test("no token, secret or stack trace reaches HTML, RSC payloads, JSON routes or
   await testAccountRow(page, "demo_us_jane");
 
   for (const url of ["/accounts", `/accounts/${accountId}`, "/audit", "/timeline", "/runs", "/notifications"]) {
-    for (const headers of [{}, { RSC: "1" }]) {
+    for (const headers of [{}, { RSC: "1" }] as Record<string, string>[]) {
       const response = await page.request.get(url, { headers });
       expect(response.status(), url).toBe(200);
       const body = await response.text();
