@@ -93,11 +93,14 @@ test("the fleet timeline files tokens issued 17 months ago by expiry, exports th
 
   // So is the status.
   await buckets.getByRole("link", { name: "4 All accounts" }).click();
+  // Wait for that navigation: clicking the status link of the page still on screen would keep the bucket.
+  await expect(page).toHaveURL(/\/timeline$/);
   await page.getByRole("navigation", { name: "Status filter" }).getByRole("link", { name: /^Needs re-authorization/ }).click();
   await expect(page).toHaveURL(/\/timeline\?status=needs_reauth$/);
   await expect(page.locator("[data-account-id]")).toHaveCount(1);
   await expect(bar("demo_au_mick")).toBeVisible();
   await page.getByRole("navigation", { name: "Status filter" }).getByRole("link", { name: /^Any status/ }).click();
+  await expect(page).toHaveURL(/\/timeline$/);
   await expect(page.locator("[data-account-id]")).toHaveCount(4);
 
   // The calendar: one event per upcoming expiry, with reminders, as text/calendar.
