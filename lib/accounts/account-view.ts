@@ -1,3 +1,4 @@
+import type { Prisma } from "@/lib/generated/prisma/client";
 import { accountDisplayName } from "@/lib/accounts/account-name";
 
 // What pages and the JSON API show of an account: never a token, only facts about them.
@@ -25,29 +26,7 @@ export const ACCOUNT_VIEW_SELECT = {
   disconnectedAt: true,
 } as const;
 
-type AccountRow = {
-  id: string;
-  environment: string;
-  ebayUserId: string;
-  ebayUsername: string | null;
-  nickname: string | null;
-  marketplaceId: string | null;
-  accountType: string | null;
-  scopes: string;
-  status: string;
-  statusCause: string | null;
-  statusMessage: string | null;
-  verdictStatus: string;
-  verdictCause: string | null;
-  accessTokenExpiresAt: Date | null;
-  refreshTokenExpiresAt: Date | null;
-  connectedAt: Date;
-  lastCheckedAt: Date | null;
-  lastHealthyAt: Date | null;
-  lastRefreshedAt: Date | null;
-  failureStreak: number;
-  disconnectedAt: Date | null;
-};
+type AccountRow = Prisma.EbayAccountGetPayload<{ select: typeof ACCOUNT_VIEW_SELECT }>;
 
 /** JSON-safe account summary (dates as ISO strings) shared by server pages and client components. */
 export type AccountView = {

@@ -2,6 +2,8 @@ import "server-only";
 import { unstable_rethrow } from "next/navigation";
 import { z } from "zod";
 import { db } from "@/lib/db";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { ACCOUNT_VIEW_SELECT } from "@/lib/accounts/account-view";
 import { can, minimumRoleFor, ROLE_LABELS, type Permission, type Role } from "@/lib/auth/roles";
 import {
   getSessionUser,
@@ -105,62 +107,16 @@ export function defineWorkspaceAction<Schema extends z.ZodType, T>(
   };
 }
 
-/** The account columns an action handler sees: everything but the encrypted tokens. */
+/** The account columns an action handler sees: what pages show, plus bookkeeping; never the encrypted tokens. */
 export const WORKSPACE_ACCOUNT_SELECT = {
-  id: true,
+  ...ACCOUNT_VIEW_SELECT,
   workspaceId: true,
-  environment: true,
-  ebayUserId: true,
-  ebayUsername: true,
-  nickname: true,
-  marketplaceId: true,
-  accountType: true,
-  scopes: true,
-  status: true,
-  statusCause: true,
-  statusMessage: true,
-  verdictStatus: true,
-  verdictCause: true,
   stateVersion: true,
-  accessTokenExpiresAt: true,
-  refreshTokenExpiresAt: true,
-  connectedAt: true,
-  lastCheckedAt: true,
-  lastHealthyAt: true,
-  lastRefreshedAt: true,
-  failureStreak: true,
-  disconnectedAt: true,
   createdAt: true,
   updatedAt: true,
 } as const;
 
-export type WorkspaceAccount = {
-  id: string;
-  workspaceId: string;
-  environment: string;
-  ebayUserId: string;
-  ebayUsername: string | null;
-  nickname: string | null;
-  marketplaceId: string | null;
-  accountType: string | null;
-  scopes: string;
-  status: string;
-  statusCause: string | null;
-  statusMessage: string | null;
-  verdictStatus: string;
-  verdictCause: string | null;
-  stateVersion: number;
-  accessTokenExpiresAt: Date | null;
-  refreshTokenExpiresAt: Date | null;
-  connectedAt: Date;
-  lastCheckedAt: Date | null;
-  lastHealthyAt: Date | null;
-  lastRefreshedAt: Date | null;
-  failureStreak: number;
-  disconnectedAt: Date | null;
-  createdAt: Date;
-  updatedAt: Date;
-};
+export type WorkspaceAccount = Prisma.EbayAccountGetPayload<{ select: typeof WORKSPACE_ACCOUNT_SELECT }>;
 
 export type AccountActionContext<Input> = WorkspaceActionContext<Input> & { account: WorkspaceAccount };
 

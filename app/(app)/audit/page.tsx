@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { AuditFilters } from "@/components/audit/audit-filters";
-import { AuditPageNav } from "@/components/audit/audit-page-nav";
+import { CursorPagination } from "@/components/ui/pagination";
 import { AuditTable } from "@/components/audit/audit-table";
 import { buttonClasses } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -88,10 +88,14 @@ export default async function AuditPage({ searchParams }: AuditPageProps) {
       {page.events.length > 0 ? (
         <>
           <AuditTable events={page.events} accountNames={accountNames} renderedAt={renderedAt} />
-          <AuditPageNav
+          {/* The history moves through time, so the links say which way. */}
+          <CursorPagination
+            label="Audit history pages"
             summary={`Showing ${page.events.length} ${page.events.length === 1 ? "event" : "events"}${filtered ? " matching the filters" : ""}`}
-            newerHref={page.prevCursor ? auditHref(auditFilterQuery(values, page.prevCursor)) : undefined}
-            olderHref={page.nextCursor ? auditHref(auditFilterQuery(values, page.nextCursor)) : undefined}
+            previousLabel="Newer"
+            nextLabel="Older"
+            previousHref={page.prevCursor ? auditHref(auditFilterQuery(values, page.prevCursor)) : undefined}
+            nextHref={page.nextCursor ? auditHref(auditFilterQuery(values, page.nextCursor)) : undefined}
           />
         </>
       ) : !anyHistory ? (
