@@ -89,6 +89,8 @@ export default defineConfig({
         PORT: String(appPort),
         DATABASE_URL: `file:./.data/e2e-${appPort}.db`,
         NEXTAUTH_URL: appUrl,
+        // Every spec signs up fresh users from this one machine.
+        SIGN_UP_LIMIT_PER_IP_PER_HOUR: "1000",
         // Upkeep: only the warnings sweep, every 2 s, so a warning email arrives within a spec; the checks
         // sweep stays off so no background Test changes another spec's accounts (or spends emulator calls).
         UPKEEP_INTERVAL_SECONDS: "2",

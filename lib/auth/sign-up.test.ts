@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase } from "@/test/support/test-database";
 import { verifyPassword } from "@/lib/auth/password";
-import { DUPLICATE_EMAIL_MESSAGE, registerUser } from "@/lib/auth/sign-up";
+import { DUPLICATE_EMAIL_MESSAGE, registerUser, signUpLimitPerIp } from "@/lib/auth/sign-up";
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 beforeAll(async () => {
@@ -70,5 +70,28 @@ describe("sign-up", () => {
       email: "Enter your email address.",
       password: "Choose a password.",
     });
+  });
+
+  it("throttles account creation per network address", async () => {
+    const { limit } = signUpLimitPerIp();
+    const ip = "198.51.100.77";
+    for (let index = 0; index < limit; index += 1) {
+      const created = await registerUser(
+        { name: `Bulk ${index}`, email: `bulk-${index}@example.com`, password: "long-enough-password" },
+        { client: database.db, ip },
+      );
+      expect(created.ok).toBe(true);
+    }
+    const refused = await registerUser(
+      { name: "One more", email: "one-more@example.com", password: "long-enough-password" },
+      { client: database.db, ip },
+    );
+    expect(refused).toMatchObject({ ok: false, error: expect.stringMatching(/^Too many accounts were created from this network/) });
+    expect(await database.db.user.count({ where: { email: "one-more@example.com" } })).toBe(0);
+    const elsewhere = await registerUser(
+      { name: "Elsewhere", email: "elsewhere@example.com", password: "long-enough-password" },
+      { client: database.db, ip: "198.51.100.78" },
+    );
+    expect(elsewhere.ok).toBe(true);
   });
 });

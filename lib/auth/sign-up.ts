@@ -3,6 +3,7 @@ import { db as defaultDb, type Db } from "@/lib/db";
 import { recordAuditEvent } from "@/lib/audit/record";
 import { hashPassword } from "@/lib/auth/password";
 import { signUpFieldErrors, signUpSchema, type SignUpFieldErrors } from "@/lib/auth/sign-up-schema";
+import { hitBucket, minutesUntilWindowEnds, type RateLimitRule } from "@/lib/auth/rate-limit";
 
 export type SignUpInput = z.input<typeof signUpSchema>;
 
@@ -11,6 +12,12 @@ export const DUPLICATE_EMAIL_MESSAGE = "An account with this email address alrea
 export type SignUpResult =
   | { ok: true; user: { id: string; email: string; name: string }; workspace: { id: string; name: string } }
   | { ok: false; error: string; fieldErrors: SignUpFieldErrors };
+
+/** Accounts one network address may create per hour: enough for an agency's team, not for a script. */
+export function signUpLimitPerIp(env: Record<string, string | undefined> = process.env): RateLimitRule {
+  const limit = Number(env.SIGN_UP_LIMIT_PER_IP_PER_HOUR ?? 20);
+  return { limit: Number.isFinite(limit) && limit > 0 ? limit : 20, windowMs: 60 * 60_000 };
+}
 
 export function workspaceNameFor(name: string): string {
   return `${name}'s workspace`;
@@ -31,6 +38,19 @@ export async function registerUser(
     return { ok: false, error: "Check the highlighted fields.", fieldErrors: signUpFieldErrors(parsed.error) };
   }
   const { name, email, password } = parsed.data;
+
+  if (options.ip) {
+    const rule = signUpLimitPerIp();
+    const hit = await hitBucket(client, `sign-up:ip:${options.ip}`, rule);
+    if (hit.count > rule.limit) {
+      const minutes = minutesUntilWindowEnds(hit, rule);
+      return {
+        ok: false,
+        error: `Too many accounts were created from this network. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`,
+        fieldErrors: {},
+      };
+    }
+  }
 
   const duplicate = { ok: false, error: DUPLICATE_EMAIL_MESSAGE, fieldErrors: { email: DUPLICATE_EMAIL_MESSAGE } } as const;
   if (await client.user.findUnique({ where: { email }, select: { id: true } })) return duplicate;
