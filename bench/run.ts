@@ -14,9 +14,10 @@
 //  6. `next start` on port 3301: sign in through next-auth, then 50 timed requests per page after warm-up;
 //  7. the emulator's own throughput (bench/emulator-throughput.ts).
 // Also writes bench/results/latest.md (the table in Markdown) and each process's log to bench/results/logs/.
-// Options: --rebuild, --skip-build. Ports: BENCH_APP_PORT (3301), BENCH_EMULATOR_PORT (4301).
+// Options: --rebuild, --skip-build, --bulk-only, --profile (V8 CPU profile of the bulk-check worker in bench/results/profiles/). Ports: BENCH_APP_PORT (3301), BENCH_EMULATOR_PORT (4301).
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
+import os from "node:os";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { formatTokenKeys, generateTokenKey } from "@/lib/crypto/token-keys";
@@ -24,7 +25,7 @@ import { benchEmulatorThroughput } from "@/bench/emulator-throughput";
 import { EmulatorControl, callsBetween } from "@/bench/support/emulator-control";
 import { describeMachine, loadAverage, type MachineInfo } from "@/bench/support/machine";
 import { PageSession, timePage, type PageTiming } from "@/bench/support/page-session";
-import { mebibytes, sampleTreeRss } from "@/bench/support/process-memory";
+import { cpuSecondsOf, hostCpuSeconds, mebibytes, sampleTreeRss } from "@/bench/support/process-usage";
 import {
   REPO_ROOT,
   nodeTaskArgs,
@@ -69,6 +70,8 @@ const FLEET_USER = { name: "Bench Agency", email: "fleet@bench.channelkeys.test"
 const TIMELINE_USER = { name: "Bench Timeline", email: "timeline@bench.channelkeys.test", password: "bench-timeline-password" };
 
 const args = new Set(process.argv.slice(2));
+/** --bulk-only: just the bulk check (connect 1,000 accounts, one run), for iterating on the run worker. */
+const bulkOnly = args.has("--bulk-only");
 const results: BenchResult[] = [];
 const phaseLog: Array<{ phase: string; seconds: number; error?: string }> = [];
 
@@ -116,10 +119,10 @@ function failedRow(name: string, unit: string, target: string | undefined, reaso
   return { name, value: Number.NaN, unit, target, note: `not measured: ${reason.split("\n")[0]!.slice(0, 300)}` };
 }
 
-async function runTask<T>(name: string, taskFile: string, env: Record<string, string>, timeoutMs: number): Promise<T> {
+async function runTask<T>(name: string, taskFile: string, env: Record<string, string>, timeoutMs: number, nodeFlags: string[] = []): Promise<T> {
   const outputFile = path.join(WORK_DIR, `${name}.json`);
   rmSync(outputFile, { force: true });
-  await runToCompletion(name, process.execPath, nodeTaskArgs(taskFile), {
+  await runToCompletion(name, process.execPath, nodeTaskArgs(taskFile, nodeFlags), {
     env: { ...sharedEnv(), ...env, [TASK_OUTPUT_ENV]: outputFile },
     logDir: LOG_DIR,
     timeoutMs,
@@ -210,10 +213,11 @@ function timelineSchedule(): { batches: ConnectBatch[]; finalOffsetDays: number 
 // ---------------------------------------------------------------------------------------------------------
 // Measurements
 
-async function benchBulkCheck(emulator: EmulatorControl, fleet: ConnectFleetOutput): Promise<void> {
+async function benchBulkCheck(emulator: EmulatorControl, emulatorPid: number, fleet: ConnectFleetOutput): Promise<void> {
   const names = {
     wall: `bulk check ${FLEET_ACCOUNTS} accounts: wall time`,
     ratio: "bulk check: wall time / ideal",
+    cpu: "bulk check: worker CPU per account",
     calls: "bulk check: eBay calls per account",
     refreshes: "bulk check: refreshes beyond those needed",
     memory: "bulk check: peak RSS of the worker process",
@@ -223,6 +227,8 @@ async function benchBulkCheck(emulator: EmulatorControl, fleet: ConnectFleetOutp
     await emulator.addFault({ pathPrefix: "/", latencyMs: EBAY_LATENCY_MS });
     const before = await emulator.calls();
     const loadBefore = loadAverage();
+    const emulatorCpuBefore = cpuSecondsOf(emulatorPid);
+    const hostBefore = hostCpuSeconds();
     let output: BulkCheckOutput;
     try {
       output = await runTask<BulkCheckOutput>(
@@ -235,10 +241,16 @@ async function benchBulkCheck(emulator: EmulatorControl, fleet: ConnectFleetOutp
           CHECK_RUN_CONCURRENCY: String(BULK_CONCURRENCY),
         },
         5 * 60 * 1000,
+        // --profile: a V8 CPU profile of the worker process, to open in Chrome DevTools or speedscope.
+        args.has("--profile") ? ["--cpu-prof", `--cpu-prof-dir=${path.join(RESULTS_DIR, "profiles")}`] : [],
       );
     } finally {
       await emulator.clearFaults();
     }
+    const emulatorCpu = cpuSecondsOf(emulatorPid) - emulatorCpuBefore;
+    const hostAfter = hostCpuSeconds();
+    const hostBusyShare = (hostAfter.busy - hostBefore.busy) / Math.max(1e-9, hostAfter.total - hostBefore.total);
+    const workerCpuSeconds = (output.cpuUserMs + output.cpuSystemMs) / 1000;
     const delta = callsBetween(before, await emulator.calls());
     const idealMs = (delta.total * EBAY_LATENCY_MS) / BULK_CONCURRENCY;
     const refreshes = delta.byGrantType.refresh_token ?? 0;
@@ -262,6 +274,12 @@ async function benchBulkCheck(emulator: EmulatorControl, fleet: ConnectFleetOutp
         unit: "x",
         target: "<= 1.5",
         note: `${round(output.wallMs / 1000, 2)} s / ${round(idealMs / 1000, 2)} s`,
+      },
+      {
+        name: names.cpu,
+        value: round((workerCpuSeconds * 1000) / output.accounts, 1),
+        unit: "ms",
+        note: `${output.databaseOperations} database operations (${round(output.databaseOperations / output.accounts, 1)} per account), a primary-key findUnique costs ${output.findUniqueCpuMs} ms CPU through Prisma; worker ${round(workerCpuSeconds, 1)} CPU-s, emulator ${round(emulatorCpu, 1)} CPU-s over ${round(output.wallMs / 1000, 1)} s; all ${os.availableParallelism()} CPUs of the machine were ${Math.round(hostBusyShare * 100)}% busy during the run (every process on the machine, other work included)`,
       },
       {
         name: names.calls,
@@ -288,6 +306,7 @@ async function benchBulkCheck(emulator: EmulatorControl, fleet: ConnectFleetOutp
     results.push(
       failedRow(names.wall, "s", undefined, reason),
       failedRow(names.ratio, "x", "<= 1.5", reason),
+      failedRow(names.cpu, "ms", undefined, reason),
       failedRow(names.calls, "calls", undefined, reason),
       failedRow(names.refreshes, "refreshes", "= 0", reason),
       failedRow(names.memory, "MiB", undefined, reason),
@@ -430,9 +449,11 @@ async function main(): Promise<number> {
     if (!prepared) throw new Error("could not prepare the bench database or ports");
 
     // Built before anything is timed, so compiling never competes with a measurement.
-    buildOk = await phase("production build", async () => {
-      buildNote = await ensureProductionBuild();
-    });
+    if (!bulkOnly) {
+      buildOk = await phase("production build", async () => {
+        buildNote = await ensureProductionBuild();
+      });
+    }
 
     await phase("start emulator", async () => {
       emulator = await startEmulator();
@@ -441,7 +462,7 @@ async function main(): Promise<number> {
     const control = new EmulatorControl(EMULATOR_ORIGIN);
 
     const schedule = timelineSchedule();
-    await phase(`connect ${TIMELINE_ACCOUNTS} timeline accounts over ${schedule.finalOffsetDays} virtual days`, async () => {
+    if (!bulkOnly) await phase(`connect ${TIMELINE_ACCOUNTS} timeline accounts over ${schedule.finalOffsetDays} virtual days`, async () => {
       timeline = await runTask<ConnectFleetOutput>(
         "connect-timeline-fleet",
         "bench/tasks/connect-fleet.ts",
@@ -479,7 +500,8 @@ async function main(): Promise<number> {
 
     const connectedFleet = fleet as ConnectFleetOutput | null;
     if (connectedFleet) {
-      await phase("bulk check", () => benchBulkCheck(control, connectedFleet));
+      await phase("bulk check", () => benchBulkCheck(control, (emulator as StartedProcess | null)!.pid, connectedFleet));
+      if (bulkOnly) return finish(machine, startedAt, "bulk check only (--bulk-only)");
       await phase("mix account states", async () => {
         mix = await runTask<MixStatesOutput>(
           "mix-account-states",
@@ -527,11 +549,14 @@ async function main(): Promise<number> {
   await phase("emulator throughput", async () => {
     results.push(...(await benchEmulatorThroughput()));
   });
+  return finish(machine, startedAt, buildNote || "failed");
+}
 
+async function finish(machine: MachineInfo, startedAt: number, buildNote: string): Promise<number> {
   await stopAllProcesses();
   const judged = judgeAll(results);
   const totalSeconds = round((performance.now() - startedAt) / 1000);
-  console.log(`\nChannelKeys benchmarks (${machine.date.slice(0, 10)}, ${machine.nproc} CPUs ${machine.cpuModel}, ${machine.memoryGiB} GiB, node ${machine.node}, commit ${machine.gitCommit}); build: ${buildNote || "failed"}; total ${totalSeconds}s\n`);
+  console.log(`\nChannelKeys benchmarks (${machine.date.slice(0, 10)}, ${machine.nproc} CPUs ${machine.cpuModel}, ${machine.memoryGiB} GiB, node ${machine.node}, commit ${machine.gitCommit}); build: ${buildNote}; total ${totalSeconds}s\n`);
   console.log(formatTable(judged));
   const failedPhases = phaseLog.filter((entry) => entry.error);
   for (const entry of failedPhases) console.log(`\nphase "${entry.phase}" failed: ${entry.error}`);

@@ -1,4 +1,4 @@
-// Resident memory from /proc (Linux): of this process, or of a process and all its descendants (a Next server
+// Memory and CPU from /proc (Linux): of this process, or of a process and all its descendants (a Next server
 // may fork workers). VmHWM is the kernel's own high-water mark; sampling VmRSS catches a tree's peak.
 import { readFileSync, readdirSync } from "node:fs";
 
@@ -16,15 +16,29 @@ export function peakRssOfSelf(): number {
   return statusField(process.pid, "VmHWM");
 }
 
-function parentOf(pid: number): number | null {
+/** /proc/<pid>/stat fields after the command name (which may contain spaces and parentheses): field 3 is index 0. */
+function statFields(pid: number): string[] | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    // The command name may contain spaces and parentheses: the fields after the last ")" are fixed.
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return Number(fields[1]);
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   } catch {
     return null;
   }
+}
+
+function parentOf(pid: number): number | null {
+  const fields = statFields(pid);
+  return fields ? Number(fields[1]) : null;
+}
+
+// USER_HZ is 100 on every Linux this runs on.
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** User + system CPU seconds a process has used so far (0 when it is gone). */
+export function cpuSecondsOf(pid: number): number {
+  const fields = statFields(pid);
+  // utime and stime are fields 14 and 15 of /proc/<pid>/stat.
+  return fields ? (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND : 0;
 }
 
 export function processTree(rootPid: number): number[] {
@@ -66,3 +80,16 @@ export function sampleTreeRss(rootPid: number, intervalMs = 200): { stop(): numb
 }
 
 export const mebibytes = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
+
+/** CPU seconds the whole machine spent busy and in total (all CPUs) since boot, from /proc/stat. */
+export function hostCpuSeconds(): { busy: number; total: number } {
+  try {
+    const [cpuLine] = readFileSync("/proc/stat", "utf8").split("\n");
+    const ticks = cpuLine!.trim().split(/\s+/).slice(1).map(Number);
+    const total = ticks.slice(0, 8).reduce((sum, value) => sum + value, 0);
+    const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0);
+    return { busy: (total - idle) / CLOCK_TICKS_PER_SECOND, total: total / CLOCK_TICKS_PER_SECOND };
+  } catch {
+    return { busy: 0, total: 0 };
+  }
+}

@@ -135,8 +135,8 @@ export async function runToCompletion(
 }
 
 /** A bench task (bench/tasks/*.ts) in its own Node process with the react-server condition lib/ needs. */
-export function nodeTaskArgs(taskFile: string): string[] {
-  return ["--conditions=react-server", "--import", "tsx", path.join(REPO_ROOT, taskFile)];
+export function nodeTaskArgs(taskFile: string, nodeFlags: string[] = []): string[] {
+  return [...nodeFlags, "--conditions=react-server", "--import", "tsx", path.join(REPO_ROOT, taskFile)];
 }
 
 export async function stopAllProcesses(): Promise<void> {

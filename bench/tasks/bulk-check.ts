@@ -2,13 +2,13 @@
 // (as the "Check all" action does) and worked by the real run worker (processCheckRunsOnce), in this process
 // alone, so its memory is the worker's. Concurrency comes from CHECK_RUN_CONCURRENCY like in a server.
 // Inputs (env): DATABASE_URL, EBAY_EMULATOR_URL, CHECK_RUN_*, BENCH_WORKSPACE_ID, BENCH_USER_ID, BENCH_USER_EMAIL.
-import { createDbClient, databaseUrlFromEnv } from "@/lib/db";
+import { createDbClient, databaseUrlFromEnv, type Db } from "@/lib/db";
 import { createCheckRun } from "@/lib/checks/check-runs";
 import { processCheckRunsOnce } from "@/lib/checks/run-worker";
 import { checkRunSettingsFromEnv } from "@/lib/checks/check-run-settings";
 import { now } from "@/lib/clock";
 import { ACCESS_TOKEN_REFRESH_MARGIN_MS } from "@/lib/tokens/check-token";
-import { peakRssOfSelf } from "@/bench/support/process-memory";
+import { peakRssOfSelf } from "@/bench/support/process-usage";
 import { requiredEnv, runTask, writeTaskOutput } from "@/bench/support/task-io";
 
 export type BulkCheckOutput = {
@@ -29,10 +29,36 @@ export type BulkCheckOutput = {
   peakRssDuringRunBytes: number;
   processPeakRssBytes: number;
   heapUsedPeakBytes: number;
+  /** CPU this process spent between createCheckRun and the end of the run. */
+  cpuUserMs: number;
+  cpuSystemMs: number;
+  /** Database operations (Prisma model queries and raw statements) the run made, createCheckRun included. */
+  databaseOperations: number;
+  /** CPU per primary-key findUnique through the same client, measured after the run: Prisma's floor per query. */
+  findUniqueCpuMs: number;
 };
 
+/**
+ * The product's client with a counter around every operation. Counting is a few microseconds next to a
+ * query's cost, and the worker gets exactly the client it would get anyway, only wrapped.
+ */
+function countingClient(base: Db): { client: Db; count: () => number } {
+  let operations = 0;
+  const client = base.$extends({
+    query: {
+      async $allOperations({ args, query }) {
+        operations++;
+        return query(args);
+      },
+    },
+  }) as unknown as Db;
+  return { client, count: () => operations };
+}
+
 async function main(): Promise<void> {
-  const db = createDbClient(databaseUrlFromEnv());
+  const base = createDbClient(databaseUrlFromEnv());
+  const counted = countingClient(base);
+  const db = counted.client;
   const workspaceId = requiredEnv("BENCH_WORKSPACE_ID");
   const accountIds = (
     await db.ebayAccount.findMany({
@@ -62,6 +88,8 @@ async function main(): Promise<void> {
     peakHeap = Math.max(peakHeap, usage.heapUsed);
   }, 50);
 
+  const cpuBefore = process.cpuUsage();
+  const operationsBefore = counted.count();
   const startedAt = performance.now();
   const { runId } = await createCheckRun(db, {
     workspaceId,
@@ -72,6 +100,8 @@ async function main(): Promise<void> {
   });
   const processed = await processCheckRunsOnce(db);
   const wallMs = performance.now() - startedAt;
+  const cpu = process.cpuUsage(cpuBefore);
+  const databaseOperations = counted.count() - operationsBefore;
   clearInterval(sampler);
   if (!processed.runIds.includes(runId)) throw new Error("the worker did not pick up the run");
 
@@ -83,6 +113,11 @@ async function main(): Promise<void> {
     const key = item.status === "done" ? (item.verdict ?? "error") : item.status;
     verdicts[key] = (verdicts[key] ?? 0) + 1;
   }
+
+  const probeRounds = 2_000;
+  const probeCpuBefore = process.cpuUsage();
+  for (let round = 0; round < probeRounds; round++) await base.checkRun.findUnique({ where: { id: runId } });
+  const probeCpu = process.cpuUsage(probeCpuBefore);
 
   const output: BulkCheckOutput = {
     runId,
@@ -99,9 +134,13 @@ async function main(): Promise<void> {
     peakRssDuringRunBytes: peakRss,
     processPeakRssBytes: peakRssOfSelf(),
     heapUsedPeakBytes: peakHeap,
+    cpuUserMs: Math.round(cpu.user / 1000),
+    cpuSystemMs: Math.round(cpu.system / 1000),
+    databaseOperations,
+    findUniqueCpuMs: Math.round(((probeCpu.user + probeCpu.system) / 1000 / probeRounds) * 1000) / 1000,
   };
   writeTaskOutput(output);
-  await db.$disconnect();
+  await base.$disconnect();
 }
 
 runTask(main);
