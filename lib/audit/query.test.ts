@@ -343,6 +343,29 @@ describe("workspace isolation", () => {
     // B's events mention A's account id; B sees it as a history-only id, never under A's nickname.
     expect(optionsB.map((option) => option.label)).toEqual(["B's store", accountsA[0]]);
   });
+
+  it("account options work for fleets past SQLite's bound-parameter limit (1,200 accounts)", async () => {
+    const large = (await db.workspace.create({ data: { name: "Large fleet" } })).id;
+    await db.ebayAccount.createMany({
+      data: Array.from({ length: 1_200 }, (_, index) => ({
+        workspaceId: large,
+        environment: "emulated",
+        ebayUserId: `ebay-user-large-${index}`,
+        nickname: `Store ${String(index).padStart(4, "0")}`,
+      })),
+    });
+    const someAccount = (await db.ebayAccount.findFirstOrThrow({ where: { workspaceId: large }, select: { id: true } })).id;
+    await db.auditEvent.createMany({
+      data: [
+        { workspaceId: large, actorLabel: "seller@large.example", accountId: someAccount, action: "account_test", outcome: "success" },
+        { workspaceId: large, actorLabel: "seller@large.example", accountId: "acc-large-gone", accountName: "Gone store", action: "account_disconnect", outcome: "success" },
+      ],
+    });
+
+    const options = await listAuditAccountOptions(db, large);
+    expect(options).toHaveLength(1_201);
+    expect(options.filter((option) => option.fromHistoryOnly).map((option) => [option.id, option.label])).toEqual([["acc-large-gone", "Gone store"]]);
+  });
 });
 
 describe("parseAuditFilters", () => {

@@ -262,13 +262,17 @@ export async function listAuditAccountOptions(db: Db, workspaceId: string): Prom
     fromHistoryOnly: false,
   }));
 
-  const known = accounts.map((account) => account.id);
-  const historyOnly = await db.auditEvent.groupBy({
+  // The known ids are left out here, not in the query: a `notIn` binds one parameter per account and breaks
+  // SQLite's bound-parameter limit (Prisma P2029) at about 1,000 accounts.
+  const known = new Set(accounts.map((account) => account.id));
+  const onEvents = await db.auditEvent.groupBy({
     by: ["accountId"],
-    where: { workspaceId, accountId: { not: null, notIn: known } },
+    where: { workspaceId, accountId: { not: null } },
     orderBy: { accountId: "asc" },
-    take: MAX_HISTORY_ONLY_ACCOUNTS,
   });
+  const historyOnly = onEvents
+    .filter((group) => group.accountId !== null && !known.has(group.accountId))
+    .slice(0, MAX_HISTORY_ONLY_ACCOUNTS);
   for (const group of historyOnly) {
     const accountId = group.accountId;
     if (!accountId) continue;
