@@ -14,6 +14,13 @@ describe("safeCallbackPath", () => {
     }
   });
 
+  it("refuses paths that normalise into another origin", () => {
+    for (const value of ["/.//evil.com", "/%2e//evil.com", "/a/..//evil.com", "/./%2e/..//evil.com/x?y"]) {
+      expect(safeCallbackPath(value), value).toBe("/accounts");
+    }
+    expect(safeCallbackPath("/accounts/../audit")).toBe("/audit");
+  });
+
   it("does not send a signed-in user back to the sign-in page", () => {
     expect(safeCallbackPath("/sign-in?callbackUrl=%2Faudit")).toBe("/accounts");
   });

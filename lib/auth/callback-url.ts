@@ -10,7 +10,12 @@ export function safeCallbackPath(value: unknown, fallback = "/accounts"): string
   try {
     const parsed = new URL(value, "http://channelkeys.invalid");
     if (parsed.origin !== "http://channelkeys.invalid") return fallback;
-    return `${parsed.pathname}${parsed.search}${parsed.hash}`;
+    const path = `${parsed.pathname}${parsed.search}${parsed.hash}`;
+    // Normalising dot segments can itself produce "//host" ("/.//evil.com" -> "//evil.com"): check
+    // what is returned, not only what came in.
+    if (path.startsWith("//") || path.includes("\\")) return fallback;
+    if (/^\/(sign-in|sign-up)(?:[/?#]|$)/.test(path)) return fallback;
+    return path;
   } catch {
     return fallback;
   }
