@@ -17,6 +17,28 @@ describe("unexpected error logging", () => {
     expect(redacted).toContain("state=x");
   });
 
+  it("masks client and webhook secrets, refresh tokens and OAuth codes in every serialization", () => {
+    const samples = [
+      '{"clientSecret":"SECRET-A1","webhookSecret":"SECRET-A2"}',
+      'body: {\\"clientSecret\\":\\"SECRET-B1\\",\\"webhook_secret\\":\\"SECRET-B2\\"}',
+      "grant_type=refresh_token&refresh_token=SECRET-C1&client_secret=SECRET-C2",
+      "client_secret: SECRET-D1, refreshToken=SECRET-D2",
+      "GET /api/ebay/callback?state=st-1&code=SECRET-E1 failed",
+      "POST /identity/v1/oauth2/token body grant_type=authorization_code&code=SECRET-E2&redirect_uri=RuName",
+      "connect smtp://alerts:SECRET-F1@mail.example.test:587 refused",
+      "{ webhookSecret: 'SECRET-G1' }",
+    ];
+    for (const sample of samples) {
+      const redacted = redactSecrets(sample);
+      expect(redacted, sample).not.toMatch(/SECRET-/);
+      expect(redacted, sample).toContain("[redacted");
+    }
+    // What is not a credential stays readable for whoever reads the log.
+    expect(redactSecrets("GET /api/ebay/callback?state=st-1&code=SECRET-E1")).toContain("state=st-1");
+    expect(redactSecrets('{"code":"P2002","status":500}')).toBe('{"code":"P2002","status":500}');
+    expect(redactSecrets("grant_type=refresh_token&x=1")).toBe("grant_type=refresh_token&x=1");
+  });
+
   it("logs detail with an id and gives the user only that id", () => {
     const logged: string[] = [];
     vi.spyOn(console, "error").mockImplementation((message: string) => void logged.push(message));
