@@ -193,4 +193,52 @@ describe("connect, Test, re-create, disconnect", () => {
     expect(await disconnectAccount(db, { workspaceId: other.id, accountId: connected.accountId, actor: actor() })).toBeNull();
     expect((await db.ebayAccount.findFirstOrThrow({ where: { id: connected.accountId } })).status).toBe("healthy");
   });
+
+  it("a refresh that finishes after a disconnect does not bring the token back", async () => {
+    const seller = await emulator.createSeller("late");
+    const connected = await consentAndComplete(seller.username);
+    if (connected.kind !== "connected") throw new Error("connect failed");
+    await db.ebayAccount.updateMany({ where: { id: connected.accountId }, data: { accessTokenExpiresAt: new Date(0) } });
+    await emulator.fault({ pathPrefix: "/identity/v1/oauth2/token", latencyMs: 600, count: 1 });
+    // eBay does not confirm the revocation (it may not honour it for OAuth grants), so the slow
+    // refresh still succeeds at eBay after the disconnect.
+    await emulator.fault({ pathPrefix: "/identity/v1/oauth2/token/revoke", status: 500 });
+
+    const checking = testAccount(db, { workspaceId, accountId: connected.accountId, actor: actor(), trigger: "scheduler" });
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await disconnectAccount(db, { workspaceId, accountId: connected.accountId, actor: actor() });
+    await checking;
+
+    const row = await db.ebayAccount.findFirstOrThrow({
+      where: { id: connected.accountId },
+      omit: { accessToken: false, refreshToken: false },
+    });
+    expect(row).toMatchObject({ status: "disconnected", accessToken: null, refreshToken: null, accessTokenExpiresAt: null });
+  });
+
+  it("a check judged on the old grant does not undo a re-create that finished meanwhile", async () => {
+    const seller = await emulator.createSeller("undo");
+    const connected = await consentAndComplete(seller.username);
+    if (connected.kind !== "connected") throw new Error("connect failed");
+    const accountId = connected.accountId;
+    await emulator.revoke(seller.username, "REVOKED_BY_USER");
+    await db.ebayAccount.updateMany({ where: { id: accountId }, data: { accessTokenExpiresAt: new Date(0) } });
+    await emulator.fault({ pathPrefix: "/identity/v1/oauth2/token", latencyMs: 600, count: 1 });
+
+    const checking = testAccount(db, { workspaceId, accountId, actor: actor(), trigger: "bulk" });
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(await consentAndComplete(seller.username, "recreate", accountId)).toMatchObject({ kind: "recreated" });
+    const stale = await checking;
+    expect(stale.status).toBe("needs_reauth");
+
+    const row = await db.ebayAccount.findFirstOrThrow({ where: { id: accountId } });
+    expect(row).toMatchObject({ status: "healthy", verdictStatus: "healthy" });
+    const audit = await db.auditEvent.findFirstOrThrow({
+      where: { accountId, action: "account_test" },
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    });
+    expect(audit.detail).toContain("Not applied");
+    expect(audit.changes).toBeNull();
+    expect((await testAccount(db, { workspaceId, accountId, actor: actor(), trigger: "manual" })).status).toBe("healthy");
+  });
 });

@@ -21,6 +21,12 @@ export type RefreshWithLeaseInput = {
   staleAccessToken: string | null;
   /** Asks eBay for a new access token (only called by the lease holder). */
   refresh: () => Promise<RefreshedAccessToken>;
+  /**
+   * Marks the grant the refresh token belongs to (set anew by every connect and re-create). The new
+   * access token is stored only onto that same grant of a still-connected account, so a refresh that
+   * finishes after a disconnect or a re-create cannot bring back or overwrite tokens.
+   */
+  refreshTokenExpiresAt: Date | null;
 };
 
 function wallClock(): Date {
@@ -58,7 +64,11 @@ export async function refreshWithLease(client: Db, input: RefreshWithLeaseInput)
         // Stored before the lease ends, so a waiter that wakes up finds it.
         const at = now();
         await client.ebayAccount.updateMany({
-          where: { id: input.accountId },
+          where: {
+            id: input.accountId,
+            status: { not: "disconnected" },
+            refreshTokenExpiresAt: input.refreshTokenExpiresAt,
+          },
           data: {
             accessToken: result.accessToken,
             accessTokenExpiresAt: new Date(at.getTime() + result.expiresIn * 1000),

@@ -57,6 +57,7 @@ export async function testAccount(
         refreshWithLease(client, {
           accountId,
           staleAccessToken: account.accessToken,
+          refreshTokenExpiresAt: account.refreshTokenExpiresAt,
           refresh: async () => {
             refreshedHere = true;
             return refreshUserAccessToken(refreshToken, grantedScopes);
@@ -68,11 +69,15 @@ export async function testAccount(
   const at = now();
   const name = accountDisplayName(account);
   const verdict = outcome.verdict;
+  // Connect and re-create set a new refresh-token expiry; disconnect clears it. A row that no longer
+  // matches is not the grant this check judged, so its verdict must not be written onto it.
+  const sameGrant = { status: { not: "disconnected" }, refreshTokenExpiresAt: account.refreshTokenExpiresAt };
 
   if (outcome.refreshed) {
     // Persist the new access token at once: it is valid whatever the rest of the check concluded.
+    // Only onto the grant it came from, of an account still connected (see sameGrant below).
     await client.ebayAccount.updateMany({
-      where: { id: accountId, workspaceId },
+      where: { id: accountId, workspaceId, ...sameGrant },
       data: {
         accessToken: outcome.refreshed.accessToken,
         accessTokenExpiresAt: outcome.refreshed.expiresAt,
@@ -96,12 +101,12 @@ export async function testAccount(
 
   let previousStatus = account.status;
   let previousCause = account.statusCause;
+  let statusWritten = false;
   for (let attempt = 1; attempt <= STATE_WRITE_ATTEMPTS; attempt++) {
-    const current =
-      attempt === 1
-        ? account
-        : await client.ebayAccount.findFirst({ where: { id: accountId, workspaceId, status: { not: "disconnected" } } });
-    if (!current) break; // disconnected while the check ran: nothing to update
+    // A miss on stateVersion may be another check's write (retry on top of it) or a re-create /
+    // disconnect (then the row is gone from this grant and the lookup finds nothing: stop).
+    const current = attempt === 1 ? account : await client.ebayAccount.findFirst({ where: { id: accountId, workspaceId, ...sameGrant } });
+    if (!current) break;
     previousStatus = current.status;
     previousCause = current.statusCause;
     const data =
@@ -123,10 +128,13 @@ export async function testAccount(
             ...(outcome.ebayUser?.username ? { ebayUsername: outcome.ebayUser.username } : {}),
           };
     const written = await client.ebayAccount.updateMany({
-      where: { id: accountId, workspaceId, stateVersion: current.stateVersion },
+      where: { id: accountId, workspaceId, stateVersion: current.stateVersion, ...sameGrant },
       data: { ...data, lastCheckedAt: at, stateVersion: { increment: 1 } },
     });
-    if (written.count === 1) break;
+    if (written.count === 1) {
+      statusWritten = true;
+      break;
+    }
   }
 
   await client.tokenCheck.create({
@@ -153,9 +161,11 @@ export async function testAccount(
     accountName: name,
     action: "account_test",
     outcome: verdict.status === "healthy" ? "success" : "failure",
-    detail: verdict.message,
+    detail: statusWritten
+      ? verdict.message
+      : `${verdict.message} (Not applied: the token was re-created or disconnected while this check ran.)`,
     changes:
-      previousStatus !== verdict.status || previousCause !== (verdict.cause ?? null)
+      statusWritten && (previousStatus !== verdict.status || previousCause !== (verdict.cause ?? null))
         ? { status: [previousStatus, verdict.status], cause: [previousCause, verdict.cause ?? null] }
         : undefined,
     runId: input.runId,
