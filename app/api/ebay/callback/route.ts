@@ -8,6 +8,7 @@ import { consumeOAuthState, type OAuthStateRecord } from "@/lib/accounts/oauth-s
 import { completeOAuth } from "@/lib/accounts/complete-oauth";
 import { describeOAuthFailure } from "@/lib/accounts/oauth-failure";
 import { noticeUrl } from "@/lib/accounts/notices";
+import { logUnexpectedError } from "@/lib/actions/log-unexpected-error";
 
 export const dynamic = "force-dynamic";
 
@@ -81,7 +82,7 @@ export async function GET(request: NextRequest) {
     }
   } catch (error) {
     const failure = describeOAuthFailure(error);
-    if (failure.unexpected) console.error(`eBay callback failed (${failure.code})`, failure.logDetail);
+    if (failure.unexpected) logUnexpectedError(`eBay callback (${failure.code})`, error);
     await recordAuditEvent(db, {
       workspaceId: state.workspaceId,
       actorUserId: userId,
