@@ -12,6 +12,13 @@ export type CheckRunSettings = {
   maxRetryWaitSeconds: number;
   /** How long a run's lease lasts without renewal; a crashed worker's runs resume after it (CHECK_RUN_LEASE_MS). */
   leaseMs: number;
+  /**
+   * A "running" item of a run this worker took over, started longer ago than this, belonged to a worker that lost
+   * the lease: its check is over (a check is a refresh and a validation, each cut off at EBAY_TIMEOUT_MS, 10 s by
+   * default), so the item is checked again. Until then it keeps its account blocked, so a slow previous owner and
+   * this worker never ask eBay about one account at once (CHECK_RUN_ABANDONED_CHECK_MS).
+   */
+  abandonedCheckMs: number;
   /** How often an idle worker looks for runs (CHECK_RUN_POLL_MS). */
   pollMs: number;
   /** Wait before looking again at an item whose account another run is checking right now (CHECK_RUN_BUSY_RETRY_MS). */
@@ -34,6 +41,7 @@ export function checkRunSettingsFromEnv(env: Record<string, string | undefined> 
     retryBaseMs: positiveNumber(env.CHECK_RUN_RETRY_BASE_MS, 2_000, 0),
     maxRetryWaitSeconds: positiveNumber(env.CHECK_RUN_MAX_RETRY_WAIT_SECONDS, 300, 0),
     leaseMs: positiveNumber(env.CHECK_RUN_LEASE_MS, 30_000, 100),
+    abandonedCheckMs: positiveNumber(env.CHECK_RUN_ABANDONED_CHECK_MS, 60_000, 0),
     pollMs: positiveNumber(env.CHECK_RUN_POLL_MS, 1_000, 10),
     busyRetryMs: positiveNumber(env.CHECK_RUN_BUSY_RETRY_MS, 250, 10),
     quotaCheckSeconds: positiveNumber(env.CHECK_RUN_QUOTA_CHECK_SECONDS, 300, 0),

@@ -17,7 +17,14 @@ let database: TestDatabase;
 let db: Db;
 
 // Fast pacing for tests; correctness does not depend on any of these values.
-const FAST: ProcessCheckRunsOptions = { retryBaseMs: 50, leaseMs: 5_000, pollMs: 50, busyRetryMs: 30, quotaCheckSeconds: 3600 };
+const FAST: ProcessCheckRunsOptions = {
+  retryBaseMs: 50,
+  leaseMs: 5_000,
+  pollMs: 50,
+  busyRetryMs: 30,
+  quotaCheckSeconds: 3600,
+  abandonedCheckMs: 300,
+};
 
 beforeAll(async () => {
   emulator = await startEmulator();

@@ -15,11 +15,14 @@ import { Semaphore } from "@/lib/checks/semaphore";
 // The bulk-check worker. Runs live in the database (CheckRun + CheckRunItem), so any server process can work
 // on them and a restart loses nothing:
 // - a worker claims a run with a lease (leaseOwner/leaseUntil) and renews it while working; a run whose lease
-//   ran out (its worker died) is claimed again and its "running" items go back to pending (a check is
-//   idempotent);
-// - an item is claimed with one conditional UPDATE that also refuses when another run is checking the same
-//   account right now; such an item waits, and then reuses that check's result, so two runs over the same
-//   accounts never double the eBay calls;
+//   ran out (its worker died or stalled) is claimed again. The new owner leaves the old owner's "running" items
+//   alone until their checks must be over (abandonedCheckMs), then checks them again (a check is idempotent,
+//   and one the old owner finished is reused), so the two never ask eBay about one account at once;
+// - a worker looks at its lease on every pass and stops writing for a run as soon as it is no longer the owner;
+// - an item is claimed with one conditional UPDATE that holds only while this worker's lease is live, and that
+//   refuses when a live run is checking the same account right now; such an item waits, and then reuses that
+//   check's result, so two runs over the same accounts never double the eBay calls;
+// - a run ends only when none of its items is pending or running, so no "running" item outlives its run;
 // - leases, waits and backoff run on wall time: they are about processes and eBay's Retry-After, not about
 //   token expiry, and a jump of the (virtual) app clock must not hand a live run to a second worker.
 
@@ -38,8 +41,12 @@ export type ProcessCheckRunsOptions = Partial<CheckRunSettings> & {
 
 const PROCESS_WORKER_ID = `worker-${process.pid}-${randomUUID().slice(0, 8)}`;
 
-/** Runs this process is working on: a poll must never start a second loop on one of them. */
+/**
+ * Runs this process is working on, per worker id: a poll must never start a second loop on one of them. (Only
+ * tests run several worker ids in one process, to play several server processes.)
+ */
 const activeRuns = new Set<string>();
+const activeRunKey = (workerId: string, runId: string) => `${workerId}:${runId}`;
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
@@ -114,7 +121,7 @@ async function claimRunnableRuns(client: Db, workerId: string, settings: CheckRu
   const claimed: string[] = [];
   for (const candidate of candidates) {
     if (claimed.length >= maxRuns) break;
-    if (activeRuns.has(candidate.id)) continue;
+    if (activeRuns.has(activeRunKey(workerId, candidate.id))) continue;
     const taken = await client.checkRun.updateMany({
       where: {
         id: candidate.id,
@@ -152,13 +159,13 @@ async function workRun(
   slots: Semaphore,
   crashSignal?: AbortSignal,
 ): Promise<void> {
-  if (activeRuns.has(runId)) return;
-  activeRuns.add(runId);
+  const key = activeRunKey(workerId, runId);
+  if (activeRuns.has(key)) return;
+  activeRuns.add(key);
   try {
     const run = await client.checkRun.findUniqueOrThrow({ where: { id: runId } });
-    // Whatever was "running" belonged to a worker that no longer holds the lease: check those again
-    // (or reuse what they recorded before dying: see checkItem).
-    await client.checkRunItem.updateMany({ where: { runId, status: "running" }, data: { status: "pending" } });
+    // Items still "running" belong to the previous owner of the lease, which may be slow rather than dead:
+    // releaseAbandonedItems hands them back once their checks must be over, not now.
     if (run.status === "queued") {
       await client.checkRun.updateMany({
         where: { id: runId, leaseOwner: workerId, status: "queued" },
@@ -180,7 +187,7 @@ async function workRun(
     };
     await runLoop(context);
   } finally {
-    activeRuns.delete(runId);
+    activeRuns.delete(key);
   }
 }
 
@@ -212,14 +219,21 @@ async function runLoop(context: RunContext): Promise<void> {
     }
 
     const run = await client.checkRun.findUniqueOrThrow({ where: { id: runId } });
+    if (run.leaseOwner !== context.workerId) {
+      // Taken over (or ended) since the last renewal: not ours to write any more. Checking on every pass,
+      // not only at renewal, keeps a worker that lost its lease from working on for a third of a lease.
+      context.stopped = true;
+      break;
+    }
     if (run.cancelRequestedAt) {
       await client.checkRunItem.updateMany({
         where: { runId, status: "pending" },
         data: { status: "cancelled", finishedAt: wallNow() },
       });
       if (inFlight.size === 0) {
-        await finishRun(context, "cancelled");
-        break;
+        // A previous owner's abandoned item goes back to pending, to be cancelled on the next pass.
+        await releaseAbandonedItems(context);
+        if (await finishRun(context, "cancelled")) break;
       }
     } else {
       if (settings.quotaCheckSeconds >= 0 && Date.now() - quotaCheckedAt >= settings.quotaCheckSeconds * 1000) {
@@ -242,11 +256,13 @@ async function runLoop(context: RunContext): Promise<void> {
           take: free,
         });
         for (const item of ready) {
-          const claimedAt = await claimItem(client, item.id, item.accountId);
+          if (stopIfCrashed()) break;
+          const claimedAt = await claimItem(context, item.id, item.accountId);
           if (!claimedAt) {
-            // Another run is checking this account right now: come back when its result is in.
+            // Another run is checking this account right now: come back when its result is in. (Or this
+            // worker's lease is gone: then the run is not ours, and the next pass stops.)
             await client.checkRunItem.updateMany({
-              where: { id: item.id, status: "pending" },
+              where: { id: item.id, status: "pending", run: { leaseOwner: context.workerId } },
               data: { notBefore: new Date(Date.now() + settings.busyRetryMs) },
             });
             continue;
@@ -265,8 +281,10 @@ async function runLoop(context: RunContext): Promise<void> {
           select: { notBefore: true },
         });
         if (!waiting) {
-          await finishRun(context, "completed");
-          break;
+          await releaseAbandonedItems(context);
+          if (await finishRun(context, "completed")) break;
+          // Not finished: a previous owner's item is still "running" (its check may still be at eBay), it went
+          // back to pending just now, or the lease is gone (the next pass stops).
         }
       }
     }
@@ -288,21 +306,47 @@ async function runLoop(context: RunContext): Promise<void> {
 }
 
 /**
- * One UPDATE so that two workers (or two runs) can never both start checking one account: the item becomes
- * "running" only if no item anywhere is running for its account. Returns the claim's timestamp, which every
- * later write of this attempt must match (a worker that lost its lease can then no longer write the item).
+ * One UPDATE (a compare-and-set) so that two workers (or two runs) can never both start checking one account:
+ * the item becomes "running" only
+ * - while this worker holds the run's lease and the lease is live (a worker that lost it claims nothing), and
+ * - if no live run is checking the account: a "running" item counts only in a run that is still going and whose
+ *   lease is live. One left behind in an ended run, or in a run whose worker died, never blocks the account.
+ * Returns the claim's timestamp, which every later write of this attempt must match (a worker that lost its
+ * lease can then no longer write the item once the new owner checked it again).
  */
-async function claimItem(client: Db, itemId: string, accountId: string): Promise<Date | null> {
-  const claimed = await client.$executeRaw`
-    UPDATE "CheckRunItem" SET "status" = 'running', "attempts" = "attempts" + 1
+async function claimItem(context: RunContext, itemId: string, accountId: string): Promise<Date | null> {
+  const at = wallNow();
+  const claimed = await context.client.$executeRaw`
+    UPDATE "CheckRunItem" SET "status" = 'running', "attempts" = "attempts" + 1, "startedAt" = ${at}
     WHERE "id" = ${itemId} AND "status" = 'pending'
+      AND EXISTS (
+        SELECT 1 FROM "CheckRun" AS own
+        WHERE own."id" = "CheckRunItem"."runId" AND own."leaseOwner" = ${context.workerId} AND own."leaseUntil" > ${at}
+          AND own."status" IN ('running', 'cancelling')
+      )
       AND NOT EXISTS (
-        SELECT 1 FROM "CheckRunItem" AS other WHERE other."accountId" = ${accountId} AND other."status" = 'running'
+        SELECT 1 FROM "CheckRun" AS live JOIN "CheckRunItem" AS other ON other."runId" = live."id"
+        WHERE live."status" IN ('running', 'cancelling') AND live."leaseUntil" > ${at}
+          AND other."accountId" = ${accountId} AND other."status" = 'running'
       )`;
-  if (claimed !== 1) return null;
-  const startedAt = wallNow();
-  await client.checkRunItem.updateMany({ where: { id: itemId, status: "running" }, data: { startedAt } });
-  return startedAt;
+  return claimed === 1 ? at : null;
+}
+
+/**
+ * Hands this run's abandoned items back to pending: "running" items no check of this worker is working on,
+ * claimed longer than abandonedCheckMs ago, so by a previous owner of the lease whose check is over by now
+ * (its result, if it recorded one, is reused). Only while this worker owns the run.
+ */
+async function releaseAbandonedItems(context: RunContext): Promise<void> {
+  await context.client.checkRunItem.updateMany({
+    where: {
+      runId: context.runId,
+      status: "running",
+      OR: [{ startedAt: null }, { startedAt: { lt: new Date(Date.now() - context.settings.abandonedCheckMs) } }],
+      run: { leaseOwner: context.workerId },
+    },
+    data: { status: "pending" },
+  });
 }
 
 type ClaimedItem = { id: string; accountId: string; accountName: string; attempts: number; ebayCalls: number };
@@ -446,13 +490,17 @@ async function pausePendingItems(client: Db, runId: string, resumeAt: Date): Pro
   });
 }
 
-async function finishRun(context: RunContext, status: "completed" | "cancelled"): Promise<void> {
+/**
+ * Ends the run, only while this worker owns it and none of its items is pending or running: a run never ends
+ * with a check still out (which would leave a "running" item behind it). Returns whether it ended.
+ */
+async function finishRun(context: RunContext, status: "completed" | "cancelled"): Promise<boolean> {
   const { client, runId } = context;
   const ended = await client.checkRun.updateMany({
-    where: { id: runId, leaseOwner: context.workerId },
+    where: { id: runId, leaseOwner: context.workerId, items: { none: { status: { in: ["pending", "running"] } } } },
     data: { status, finishedAt: wallNow(), leaseOwner: null, leaseUntil: null },
   });
-  if (ended.count === 0) return;
+  if (ended.count === 0) return false;
   const summary = summarizeCheckRun(
     await client.checkRunItem.findMany({ where: { runId }, select: { status: true, verdict: true, cause: true } }),
   );
@@ -473,6 +521,7 @@ async function finishRun(context: RunContext, status: "completed" | "cancelled")
     detail: `${status === "cancelled" ? "Cancelled" : "Finished"} after checking ${summary.finished} of ${summary.total}: ${parts.join(", ")}.`,
     runId,
   });
+  return true;
 }
 
 function stripUndefined<T extends Record<string, unknown>>(value: T): Partial<T> {
