@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "CheckRunItem_accountId_status_idx" ON "CheckRunItem"("accountId", "status");
