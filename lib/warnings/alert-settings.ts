@@ -28,24 +28,6 @@ export function isEmailAddress(value: string): boolean {
   return EMAIL.test(value) && value.length <= 254;
 }
 
-/**
- * Webhooks must be https; plain http only to this machine (local receivers, tests). The server posts to
- * this URL, so it is an operator-visible setting for workspace owners only.
- */
-export function webhookUrlProblem(value: string): string | null {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return "Enter a full URL, starting with https://";
-  }
-  if (url.username || url.password) return "Put credentials in the signing secret, not in the URL.";
-  if (url.protocol === "https:") return null;
-  const loopback = ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
-  if (url.protocol === "http:" && loopback) return null;
-  return "Webhook URLs must use https:// (plain http is only allowed to localhost).";
-}
-
 /** The workspace's expiry warning window, without opening any secret. */
 export async function warningDaysOf(db: Db, workspaceId: string): Promise<number> {
   const settings = await db.workspaceAlertSettings.findUnique({ where: { workspaceId }, select: { warningDays: true } });

@@ -8,6 +8,7 @@ import type { WarningConfig } from "@/lib/upkeep/upkeep-config";
 import { resolveAlertSettings, type ResolvedAlertSettings } from "@/lib/warnings/alert-settings";
 import { sendMail } from "@/lib/warnings/smtp-client";
 import { postWebhook, type WebhookPayload } from "@/lib/warnings/webhook";
+import { webhookPrivateTargetsAllowed } from "@/lib/warnings/webhook-target";
 import { absoluteUrl } from "@/lib/warnings/warning-copy";
 
 export type DeliveryReport = { emailed: number; webhooks: number; failed: number };
@@ -27,8 +28,18 @@ type PendingWarning = {
   deliveryError: string | null;
 };
 
-export async function deliverPendingWarnings(db: Db, input: { now: Date; config: WarningConfig; workspaceId?: string }): Promise<DeliveryReport> {
+export async function deliverPendingWarnings(
+  db: Db,
+  input: {
+    now: Date;
+    config: WarningConfig;
+    workspaceId?: string;
+    /** Private and loopback webhook targets (default: WEBHOOK_ALLOW_PRIVATE_NETWORKS or emulated eBay). */
+    allowPrivateWebhookTargets?: boolean;
+  },
+): Promise<DeliveryReport> {
   const { now, config } = input;
+  const allowPrivateNetworks = input.allowPrivateWebhookTargets ?? webhookPrivateTargetsAllowed();
   const report: DeliveryReport = { emailed: 0, webhooks: 0, failed: 0 };
   const pending: PendingWarning[] = await db.warning.findMany({
     where: {
@@ -76,6 +87,7 @@ export async function deliverPendingWarnings(db: Db, input: { now: Date; config:
           attempts: config.webhookAttempts,
           retryBaseMs: config.webhookRetryBaseMs,
           deliveryId: warning.id,
+          allowPrivateNetworks,
         });
         await db.warning.updateMany({ where: { id: warning.id, webhookSentAt: null }, data: { webhookSentAt: now } });
         report.webhooks += 1;

@@ -1,6 +1,9 @@
 // Outgoing webhook: JSON POST signed like Stripe/Slack signatures so a receiver can prove it came from
 // this workspace's ChannelKeys and is fresh: X-ChannelKeys-Signature = sha256=HMAC_SHA256(secret, "<timestamp>.<body>").
 import { createHmac, timingSafeEqual } from "node:crypto";
+import http from "node:http";
+import https from "node:https";
+import { assertWebhookTarget, guardedLookup, WebhookTargetRefused, type WebhookTargetPolicy } from "@/lib/warnings/webhook-target";
 
 export const SIGNATURE_HEADER = "X-ChannelKeys-Signature";
 export const TIMESTAMP_HEADER = "X-ChannelKeys-Timestamp";
@@ -33,11 +36,13 @@ export function verifyWebhookSignature(secret: string, timestamp: string, body: 
 
 export class WebhookDeliveryError extends Error {
   override name = "WebhookDeliveryError";
+  /** `cause` keeps the real reason for the server and tests; `message` is what users may see. */
   constructor(
     message: string,
     readonly attempts: number,
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
   }
 }
 
@@ -47,49 +52,105 @@ export type WebhookOptions = {
   retryBaseMs: number;
   /** Sent as X-ChannelKeys-Delivery so a receiver can drop a retry it already processed. */
   deliveryId: string;
+  /** Private, loopback and plain-http targets (see webhook-target.ts); off unless explicitly enabled. */
+  allowPrivateNetworks: boolean;
 };
+
+// What a seller sees about a failure. Deliberately coarse: "refused by policy", "connection refused",
+// "no such host" and "timed out" all read the same, so the notifications page cannot be used to probe
+// which internal hosts and ports exist. Only an HTTP error status is shown (the host passed the policy).
+const UNREACHABLE = "the webhook endpoint could not be reached or did not answer in time";
 
 /**
  * Posts the payload, retrying network failures, timeouts, 429 and 5xx with exponential backoff
- * (Retry-After honoured up to 30 s). Other answers are final. Redirects are not followed: a webhook
- * URL that redirects is a misconfiguration, and following it would let it point anywhere.
+ * (Retry-After honoured up to 30 s). Other answers are final, and so is a target the policy refuses.
+ * Redirects are not followed: a webhook URL that redirects is a misconfiguration, and following it
+ * would let it point anywhere.
  */
 export async function postWebhook(url: string, secret: string, payload: WebhookPayload, options: WebhookOptions): Promise<{ status: number; attempts: number }> {
   const body = JSON.stringify(payload);
-  let lastProblem = "not attempted";
+  const policy = { allowPrivateNetworks: options.allowPrivateNetworks };
+  let target: URL;
+  try {
+    target = new URL(url);
+    assertWebhookTarget(target, policy);
+  } catch (error) {
+    throw new WebhookDeliveryError(UNREACHABLE, 0, { cause: error });
+  }
+  let lastProblem = UNREACHABLE;
+  let lastCause: unknown;
   for (let attempt = 1; attempt <= options.attempts; attempt++) {
     const timestamp = String(Math.floor(Date.now() / 1000));
     let retryAfterMs: number | null = null;
     try {
-      const response = await fetch(url, {
-        method: "POST",
-        redirect: "manual",
-        signal: AbortSignal.timeout(options.timeoutMs),
-        headers: {
-          "content-type": "application/json",
-          "user-agent": "ChannelKeys-Webhook/1",
-          [TIMESTAMP_HEADER]: timestamp,
-          [SIGNATURE_HEADER]: signWebhookBody(secret, timestamp, body),
-          [DELIVERY_HEADER]: options.deliveryId,
-        },
-        body,
+      const response = await sendOnce(target, policy, options.timeoutMs, body, {
+        "content-type": "application/json",
+        "user-agent": "ChannelKeys-Webhook/1",
+        [TIMESTAMP_HEADER]: timestamp,
+        [SIGNATURE_HEADER]: signWebhookBody(secret, timestamp, body),
+        [DELIVERY_HEADER]: options.deliveryId,
       });
-      await response.arrayBuffer().catch(() => undefined);
       if (response.status >= 200 && response.status < 300) return { status: response.status, attempts: attempt };
-      lastProblem = `the webhook answered HTTP ${response.status}`;
+      lastProblem = response.status >= 400 ? `the webhook answered HTTP ${response.status}` : "the webhook endpoint did not accept the message";
       const retryable = response.status === 429 || response.status >= 500;
       if (!retryable) throw new WebhookDeliveryError(lastProblem, attempt);
-      const retryAfter = Number(response.headers.get("retry-after"));
+      const retryAfter = Number(response.retryAfter);
       if (Number.isFinite(retryAfter) && retryAfter > 0) retryAfterMs = Math.min(retryAfter, 30) * 1000;
     } catch (error) {
       if (error instanceof WebhookDeliveryError) throw error;
-      lastProblem = error instanceof Error && error.name === "TimeoutError" ? "the webhook did not answer in time" : "the webhook could not be reached";
+      // The policy's answer does not change between attempts: retrying a refused target only waits.
+      if (error instanceof WebhookTargetRefused || (error as { code?: unknown }).code === "EWEBHOOKTARGET") throw new WebhookDeliveryError(UNREACHABLE, attempt, { cause: error });
+      lastProblem = UNREACHABLE;
+      lastCause = error;
     }
     if (attempt < options.attempts) {
       await sleep(retryAfterMs ?? options.retryBaseMs * 2 ** (attempt - 1));
     }
   }
-  throw new WebhookDeliveryError(`${lastProblem} (${options.attempts} attempts)`, options.attempts);
+  throw new WebhookDeliveryError(`${lastProblem} (${options.attempts} attempts)`, options.attempts, { cause: lastCause });
+}
+
+/**
+ * One POST over node:http(s) rather than fetch, because only a request's own `lookup` hook sees the
+ * address the socket will connect to. No agent: a pooled socket could outlive the check it passed.
+ */
+function sendOnce(
+  target: URL,
+  policy: WebhookTargetPolicy,
+  timeoutMs: number,
+  body: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; retryAfter: string | undefined }> {
+  return new Promise((resolve, reject) => {
+    const send = target.protocol === "https:" ? https.request : http.request;
+    const request = send(
+      target,
+      {
+        method: "POST",
+        agent: false,
+        lookup: guardedLookup(target.protocol, policy),
+        headers: { ...headers, "content-length": String(Buffer.byteLength(body)) },
+      },
+      (response) => {
+        // The answer's body is not needed; drain it (never buffer it) so the socket closes.
+        response.resume();
+        response.on("error", () => undefined);
+        clearTimeout(timer);
+        resolve({ status: response.statusCode ?? 0, retryAfter: header(response.headers["retry-after"]) });
+        request.destroy();
+      },
+    );
+    const timer = setTimeout(() => request.destroy(new Error("webhook timed out")), timeoutMs);
+    request.on("error", (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    request.end(body);
+  });
+}
+
+function header(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
 }
 
 function sleep(ms: number): Promise<void> {

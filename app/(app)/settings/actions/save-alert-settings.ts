@@ -11,8 +11,8 @@ import {
   MAX_WARNING_DAYS,
   MIN_WARNING_DAYS,
   parseRecipients,
-  webhookUrlProblem,
 } from "@/lib/warnings/alert-settings";
+import { webhookUrlProblem } from "@/lib/warnings/webhook-target";
 
 const MIN_SECRET_LENGTH = 16;
 
