@@ -2,8 +2,9 @@
 
 import { z } from "zod";
 import { db } from "@/lib/db";
-import { defineWorkspaceAction } from "@/lib/actions/workspace-action";
+import { defineWorkspaceAction, UserFacingError } from "@/lib/actions/workspace-action";
 import { createCheckRun, MAX_ACCOUNTS_PER_RUN } from "@/lib/checks/check-runs";
+import { releaseCheckRunStart, reserveCheckRunStart } from "@/lib/checks/run-start-throttle";
 
 const schema = z.discriminatedUnion("scope", [
   // Every connected account, resolved here so a large fleet needs no id list from the browser.
@@ -16,10 +17,14 @@ const schema = z.discriminatedUnion("scope", [
   }),
 ]);
 
-/** Starts a bulk check and returns at once with the run's id; the run worker does the checking. */
+/**
+ * Starts a bulk check and returns at once with the run's id; the run worker does the checking. At most
+ * CHECK_RUN_START_LIMIT_PER_WORKSPACE_PER_10_MINUTES starts per workspace (lib/checks/run-start-throttle.ts).
+ */
 export const startCheckRunAction = defineWorkspaceAction(
   { schema, permission: "accounts:test", name: "startCheckRun" },
   async ({ input, user, workspace }) => {
+    const reservation = await reserveCheckRunStart(db, workspace.id);
     const accountIds =
       input.scope === "all"
         ? (
@@ -30,12 +35,18 @@ export const startCheckRunAction = defineWorkspaceAction(
             })
           ).map((account) => account.id)
         : input.accountIds;
-    return createCheckRun(db, {
-      workspaceId: workspace.id,
-      actor: { userId: user.id, label: user.email },
-      accountIds,
-      trigger: "manual",
-      filterLabel: input.scope === "all" ? "All accounts" : input.filterLabel,
-    });
+    try {
+      return await createCheckRun(db, {
+        workspaceId: workspace.id,
+        actor: { userId: user.id, label: user.email },
+        accountIds,
+        trigger: "manual",
+        filterLabel: input.scope === "all" ? "All accounts" : input.filterLabel,
+      });
+    } catch (error) {
+      // A refused run (no accounts, a disconnected one...) checks nothing: it does not count.
+      if (error instanceof UserFacingError) await releaseCheckRunStart(db, reservation);
+      throw error;
+    }
   },
 );
