@@ -2,6 +2,8 @@
 // would have) racing many ticks run each sweep once per interval; and the whole upkeep loop over the real
 // emulator: daily re-check, backoff while failing, a held needs_reauth alerting once by email, recovery.
 import { spawn } from "node:child_process";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
 import readline from "node:readline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -13,7 +15,8 @@ import { setClockOffsetSeconds } from "@/lib/clock";
 import { createOAuthState, consumeOAuthState } from "@/lib/accounts/oauth-state";
 import { completeOAuth } from "@/lib/accounts/complete-oauth";
 import { processCheckRunsOnce } from "@/lib/checks/run-worker";
-import { runUpkeepOnce } from "@/lib/upkeep/scheduler";
+import { LEASE_NAMES, runUpkeepOnce } from "@/lib/upkeep/scheduler";
+import { encryptToken } from "@/lib/crypto/token-cipher";
 import { claimLease } from "@/lib/upkeep/scheduler-lease";
 import { checkPeriodSeconds } from "@/lib/upkeep/check-sweep";
 import { upkeepConfigFromEnv, type UpkeepConfig } from "@/lib/upkeep/upkeep-config";
@@ -92,6 +95,56 @@ describe("two schedulers on one database", () => {
     expect(await claim("b", 599)).toBe(false);
     expect(await claim("b", 601)).toBe(true);
     expect(await claim("a", 602)).toBe(false);
+  });
+});
+
+describe("a warnings sweep that outlives its lease", () => {
+  let database: TestDatabase;
+  let receiver: http.Server;
+  const deliveries: string[] = [];
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    // The first webhook takes so long that another process takes the lease over meanwhile.
+    receiver = http.createServer((request, response) => {
+      request.resume();
+      request.on("end", () => {
+        deliveries.push(String(request.headers["x-channelkeys-delivery"]));
+        void database.db.schedulerLease
+          .update({ where: { name: LEASE_NAMES.warnings }, data: { owner: "another-process", leaseUntil: wallAt(10_000) } })
+          .then(() => response.writeHead(200).end("ok"));
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => receiver.close(resolve));
+    await database?.cleanup();
+  });
+
+  it("renews the lease while delivering and stops once another process holds it", async () => {
+    const db = database.db;
+    const workspace = await db.workspace.create({ data: { name: "Lease" } });
+    const webhookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    await db.workspaceAlertSettings.create({ data: { workspaceId: workspace.id, webhookUrl, webhookSecret: encryptToken("whsec_0123456789abcdef") } });
+    const warnings = [];
+    for (let index = 0; index < 3; index++) {
+      warnings.push(
+        await db.warning.create({
+          data: { workspaceId: workspace.id, kind: "expiring", title: `W${index}`, message: "m", dedupeKey: `lease:${index}`, createdAt: new Date(Date.UTC(2031, 4, 1, 0, index)) },
+        }),
+      );
+    }
+    const base = upkeepConfigFromEnv({ UPKEEP_INTERVAL_SECONDS: String(INTERVAL_SECONDS), UPKEEP_SWEEPS: "warnings" });
+    const config = { ...base, warnings: { ...base.warnings, smtpUrl: null } };
+
+    const report = await runUpkeepOnce(db, { owner: "solo", config, wallNow: wallAt(0), now: new Date("2031-05-01T01:00:00Z") });
+    expect(report.ran).toEqual(["warnings"]);
+    expect(report.warnings?.delivery).toEqual({ emailed: 0, webhooks: 1, failed: 0, completed: false });
+    expect(deliveries).toEqual([warnings[0]!.id]);
+    // The new holder's lease is left alone (not released by the process that lost it).
+    expect(await db.schedulerLease.findUniqueOrThrow({ where: { name: LEASE_NAMES.warnings } })).toMatchObject({ owner: "another-process", leaseUntil: wallAt(10_000) });
+    expect(await db.warning.count({ where: { workspaceId: workspace.id, webhookSentAt: null, deliveryClaimOwner: null } })).toBe(2);
   });
 });
 

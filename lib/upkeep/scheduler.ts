@@ -60,7 +60,15 @@ export async function runUpkeepOnce(db: Db, options: UpkeepOptions = {}): Promis
         report.checks = await sweepDueChecks(db, { now, config });
       } else {
         const evaluation = await evaluateWarnings(db, { now, config: config.warnings });
-        const delivery = await deliverPendingWarnings(db, { now, config: config.warnings });
+        // Delivery can outlast the lease (slow endpoints): renew it before every warning and stop as soon
+        // as another process holds it. Per-warning claims keep even that overlap from sending twice.
+        const delivery = await deliverPendingWarnings(db, {
+          now,
+          config: config.warnings,
+          owner,
+          keepGoing: () =>
+            renewLease(db, { name: LEASE_NAMES[sweep], owner, now: options.wallNow ?? new Date(), leaseMs: config.leaseSeconds * 1000 }),
+        });
         report.warnings = { ...evaluation, delivery };
       }
     } finally {
@@ -68,6 +76,18 @@ export async function runUpkeepOnce(db: Db, options: UpkeepOptions = {}): Promis
     }
   }
   return report;
+}
+
+/**
+ * Extends a lease this owner still holds (compare-and-set on the owner); false once another process has
+ * taken it over, so a sweep that ran past its lease stops instead of working alongside the new holder.
+ */
+export async function renewLease(db: Db, input: { name: string; owner: string; now: Date; leaseMs: number }): Promise<boolean> {
+  const renewed = await db.schedulerLease.updateMany({
+    where: { name: input.name, owner: input.owner },
+    data: { leaseUntil: new Date(input.now.getTime() + input.leaseMs) },
+  });
+  return renewed.count === 1;
 }
 
 type RunningScheduler = { stop(): void };

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
 import { startSmtpServer, type SmtpTestServer } from "@/test/support/smtp-server";
 import { createDbClient, type Db } from "@/lib/db";
+import { DELIVERY_HEADER } from "@/lib/warnings/webhook";
 import { encryptToken } from "@/lib/crypto/token-cipher";
 import { evaluateWarnings } from "@/lib/warnings/evaluate-warnings";
 import { deliverPendingWarnings } from "@/lib/warnings/deliver-warnings";
@@ -213,6 +214,8 @@ describe("delivery", () => {
   let webhookUrl: string;
   const received: Array<{ headers: http.IncomingHttpHeaders; body: string }> = [];
   let failNextWebhooks = 0;
+  /** Answer this late, so two racing deliverers really overlap. */
+  let webhookDelayMs = 0;
   const secret = "whsec_test_0123456789";
 
   beforeAll(async () => {
@@ -223,12 +226,14 @@ describe("delivery", () => {
       request.on("data", (chunk: string) => (body += chunk));
       request.on("end", () => {
         received.push({ headers: request.headers, body });
-        if (failNextWebhooks > 0) {
-          failNextWebhooks -= 1;
-          response.writeHead(503).end("busy");
-        } else {
-          response.writeHead(200).end("ok");
-        }
+        setTimeout(() => {
+          if (failNextWebhooks > 0) {
+            failNextWebhooks -= 1;
+            response.writeHead(503).end("busy");
+          } else {
+            response.writeHead(200).end("ok");
+          }
+        }, webhookDelayMs);
       });
     });
     await new Promise<void>((resolve) => webhook.listen(0, "127.0.0.1", resolve));
@@ -252,7 +257,7 @@ describe("delivery", () => {
     failNextWebhooks = 1;
 
     const report = await deliverPendingWarnings(db, { now: at(1), config: deliveryConfig });
-    expect(report).toEqual({ emailed: 1, webhooks: 1, failed: 0 });
+    expect(report).toEqual({ emailed: 1, webhooks: 1, failed: 0, completed: true });
 
     const mail = await smtp.waitForMail();
     expect(mail.to).toEqual(["ops@example.test", "owner@example.test"]);
@@ -287,7 +292,7 @@ describe("delivery", () => {
     expect(payload.text).toContain(payload.fixUrl);
 
     const again = await deliverPendingWarnings(db, { now: at(2), config: deliveryConfig });
-    expect(again).toEqual({ emailed: 0, webhooks: 0, failed: 0 });
+    expect(again).toEqual({ emailed: 0, webhooks: 0, failed: 0, completed: true });
     expect(smtp.messages).toHaveLength(1);
     expect(received).toHaveLength(2);
     const [warning] = await warningsOf(account.id);
@@ -305,13 +310,13 @@ describe("delivery", () => {
 
     failNextWebhooks = 2;
     const first = await deliverPendingWarnings(db, { now: at(1), config: deliveryConfig });
-    expect(first).toEqual({ emailed: 1, webhooks: 0, failed: 1 });
+    expect(first).toEqual({ emailed: 1, webhooks: 0, failed: 1, completed: true });
     let [warning] = await warningsOf(account.id);
     expect(warning!.webhookSentAt).toBeNull();
     expect(warning!.deliveryError).toBe("Webhook: the webhook answered HTTP 503 (2 attempts)");
 
     const second = await deliverPendingWarnings(db, { now: at(60), config: deliveryConfig });
-    expect(second).toEqual({ emailed: 0, webhooks: 1, failed: 0 });
+    expect(second).toEqual({ emailed: 0, webhooks: 1, failed: 0, completed: true });
     [warning] = await warningsOf(account.id);
     expect(warning).toMatchObject({ webhookSentAt: at(60), deliveryError: null });
     expect(smtp.messages).toHaveLength(1);
@@ -323,7 +328,7 @@ describe("delivery", () => {
     const account = await createAccount();
     await setStatus(account.id, "needs_reauth", { failureStreak: 2 });
     await evaluateWarnings(db, { now: at(0), config: config() });
-    expect(await deliverPendingWarnings(db, { now: at(1), config: config() })).toEqual({ emailed: 0, webhooks: 0, failed: 1 });
+    expect(await deliverPendingWarnings(db, { now: at(1), config: config() })).toEqual({ emailed: 0, webhooks: 0, failed: 1, completed: true });
     const [warning] = await warningsOf(account.id);
     expect(warning!.deliveryError).toBe("Webhook: the signing secret can no longer be read; save a new one in Settings.");
     expect(received).toHaveLength(0);
@@ -337,5 +342,143 @@ describe("delivery", () => {
     await deliverPendingWarnings(db, { now: at(1), config: config({ smtpUrl: smtp.url }) });
     const mail = await smtp.waitForMail((candidate) => candidate.text.includes(account.id));
     expect(mail.to).toEqual(["owner@example.test"]);
+  });
+
+  it("two deliverers racing over the same warnings send each email and each webhook exactly once", async () => {
+    smtp.clear();
+    received.length = 0;
+    await db.workspaceAlertSettings.create({ data: { workspaceId, emailRecipients: "ops@example.test", webhookUrl, webhookSecret: encryptToken(secret) } });
+    const warningIds: string[] = [];
+    for (let index = 0; index < 12; index++) {
+      const warning = await db.warning.create({
+        data: { workspaceId, kind: "expiring", title: `Race ${index}`, message: "m", dedupeKey: `race:${index}`, createdAt: at(index) },
+      });
+      warningIds.push(warning.id);
+    }
+    const deliveryConfig = config({ smtpUrl: smtp.url });
+    const second = createDbClient(database.url);
+    webhookDelayMs = 15;
+    try {
+      // Two processes' worth: separate connections, started together, neither knowing about the other.
+      const reports = await Promise.all([
+        deliverPendingWarnings(db, { now: at(100), config: deliveryConfig, owner: "process-a" }),
+        deliverPendingWarnings(second, { now: at(100), config: deliveryConfig, owner: "process-b" }),
+      ]);
+      expect(reports[0]!.emailed + reports[1]!.emailed).toBe(12);
+      expect(reports[0]!.webhooks + reports[1]!.webhooks).toBe(12);
+    } finally {
+      webhookDelayMs = 0;
+      await second.$disconnect();
+    }
+    expect(smtp.messages.map((mail) => mail.subject).sort()).toEqual(warningIds.map((_, index) => `[ChannelKeys] Race ${index}`).sort());
+    expect(received.map((delivery) => String(delivery.headers[DELIVERY_HEADER.toLowerCase()])).sort()).toEqual([...warningIds].sort());
+    const rows = await db.warning.findMany({ where: { id: { in: warningIds } } });
+    expect(rows.every((row) => row.emailedAt !== null && row.webhookSentAt !== null && row.deliverySettledAt !== null)).toBe(true);
+    expect(rows.every((row) => row.deliveryClaimOwner === null && row.deliveryClaimUntil === null)).toBe(true);
+    // Nothing left for anyone.
+    expect(await deliverPendingWarnings(db, { now: at(200), config: deliveryConfig })).toEqual({ emailed: 0, webhooks: 0, failed: 0, completed: true });
+  });
+
+  it("does not send a warning another deliverer has claimed, and sends it once that claim has expired", async () => {
+    received.length = 0;
+    await db.workspaceAlertSettings.create({ data: { workspaceId, webhookUrl, webhookSecret: encryptToken(secret) } });
+    const warning = await db.warning.create({
+      data: {
+        workspaceId,
+        kind: "expiring",
+        title: "Claimed",
+        message: "m",
+        dedupeKey: "claimed:1",
+        createdAt: at(0),
+        deliveryClaimOwner: "a crashed process",
+        deliveryClaimUntil: new Date("2040-01-01T00:00:00Z"),
+      },
+    });
+    const wall = (iso: string) => () => new Date(iso);
+    expect(await deliverPendingWarnings(db, { now: at(1), config: config(), wallNow: wall("2039-12-31T23:59:00Z") })).toMatchObject({ webhooks: 0 });
+    expect(received).toHaveLength(0);
+    expect(await deliverPendingWarnings(db, { now: at(2), config: config(), wallNow: wall("2040-01-01T00:00:01Z") })).toMatchObject({ webhooks: 1 });
+    expect(received).toHaveLength(1);
+    expect(await db.warning.findUniqueOrThrow({ where: { id: warning.id } })).toMatchObject({ webhookSentAt: at(2), deliveryClaimOwner: null });
+  });
+
+  it("settles warnings with no channel set up, so hundreds of them never starve a newer deliverable one", async () => {
+    received.length = 0;
+    // A workspace with nowhere to send: no email server in this config, no webhook.
+    const quiet = await db.workspace.create({ data: { name: "Quiet" } });
+    await db.warning.createMany({
+      data: Array.from({ length: 600 }, (_, index) => ({
+        workspaceId: quiet.id,
+        kind: "expiring",
+        title: `Quiet ${index}`,
+        message: "m",
+        dedupeKey: `quiet:${index}`,
+        createdAt: at(index),
+      })),
+    });
+    await db.workspaceAlertSettings.create({ data: { workspaceId, webhookUrl, webhookSecret: encryptToken(secret) } });
+    const loud = await db.warning.create({
+      data: { workspaceId, kind: "needs_reauth", title: "Newest", message: "m", dedupeKey: "loud:1", createdAt: at(3600) },
+    });
+
+    const report = await deliverPendingWarnings(db, { now: at(3601), config: config() });
+    expect(report).toEqual({ emailed: 0, webhooks: 1, failed: 0, completed: true });
+    expect(received.map((delivery) => String(delivery.headers[DELIVERY_HEADER.toLowerCase()]))).toEqual([loud.id]);
+    // Nothing was due for the quiet ones: they leave the pending set instead of being re-read every sweep.
+    expect(await db.warning.count({ where: { workspaceId: quiet.id, deliverySettledAt: null } })).toBe(0);
+    await db.workspace.delete({ where: { id: quiet.id } });
+  });
+
+  it("after a workspace's webhook fails, skips it for the rest of the sweep (one dead endpoint costs one timeout)", async () => {
+    // A black hole: accepts the request and never answers.
+    let blackHoleRequests = 0;
+    const blackHole = http.createServer(() => void (blackHoleRequests += 1));
+    await new Promise<void>((resolve) => blackHole.listen(0, "127.0.0.1", resolve));
+    try {
+      const blackHoleUrl = `http://127.0.0.1:${(blackHole.address() as AddressInfo).port}/hook`;
+      await db.workspaceAlertSettings.create({ data: { workspaceId, webhookUrl: blackHoleUrl, webhookSecret: encryptToken(secret) } });
+      for (let index = 0; index < 3; index++) {
+        await db.warning.create({ data: { workspaceId, kind: "expiring", title: `Hole ${index}`, message: "m", dedupeKey: `hole:${index}`, createdAt: at(index) } });
+      }
+      const report = await deliverPendingWarnings(db, { now: at(10), config: config({ webhookTimeoutMs: 100, webhookAttempts: 2 }) });
+      expect(report).toEqual({ emailed: 0, webhooks: 0, failed: 3, completed: true });
+      // Both attempts went to the first warning; the other two waited for the next sweep.
+      expect(blackHoleRequests).toBe(2);
+      const rows = await db.warning.findMany({ where: { workspaceId } });
+      expect(rows.map((row) => [row.webhookSentAt, row.deliverySettledAt, row.deliveryError])).toEqual(
+        rows.map(() => [null, null, "Webhook: the webhook endpoint could not be reached or did not answer in time (2 attempts)"]),
+      );
+    } finally {
+      blackHole.closeAllConnections();
+      await new Promise((resolve) => blackHole.close(resolve));
+    }
+  });
+
+  it("stops as soon as keepGoing says the sweep's lease is gone", async () => {
+    received.length = 0;
+    await db.workspaceAlertSettings.create({ data: { workspaceId, webhookUrl, webhookSecret: encryptToken(secret) } });
+    for (let index = 0; index < 3; index++) {
+      await db.warning.create({ data: { workspaceId, kind: "expiring", title: `Lease ${index}`, message: "m", dedupeKey: `lease:${index}`, createdAt: at(index) } });
+    }
+    let asked = 0;
+    const report = await deliverPendingWarnings(db, { now: at(10), config: config(), keepGoing: async () => ++asked <= 1 });
+    expect(report).toEqual({ emailed: 0, webhooks: 1, failed: 0, completed: false });
+    expect(received).toHaveLength(1);
+    expect(await db.warning.count({ where: { workspaceId, deliverySettledAt: null, deliveryClaimOwner: null } })).toBe(2);
+  });
+
+  it("refuses a loopback webhook unless private networks are enabled, with a coarse error and no request", async () => {
+    received.length = 0;
+    await db.workspaceAlertSettings.create({ data: { workspaceId, webhookUrl, webhookSecret: encryptToken(secret) } });
+    const warning = await db.warning.create({ data: { workspaceId, kind: "expiring", title: "Private", message: "m", dedupeKey: "private:1", createdAt: at(0) } });
+    const refused = await deliverPendingWarnings(db, { now: at(1), config: config(), allowPrivateWebhookTargets: false });
+    expect(refused).toEqual({ emailed: 0, webhooks: 0, failed: 1, completed: true });
+    expect(received).toHaveLength(0);
+    expect((await db.warning.findUniqueOrThrow({ where: { id: warning.id } })).deliveryError).toBe(
+      "Webhook: the webhook endpoint could not be reached or did not answer in time",
+    );
+    // The same target once enabled (the emulator / WEBHOOK_ALLOW_PRIVATE_NETWORKS switch).
+    expect(await deliverPendingWarnings(db, { now: at(2), config: config(), allowPrivateWebhookTargets: true })).toMatchObject({ webhooks: 1 });
+    expect(received).toHaveLength(1);
   });
 });
