@@ -1,21 +1,74 @@
-// How the accounts table is filtered and sorted: shared by the server page (parsing the URL) and
-// the client table (building links), so it lives outside any "use client" module.
+// How the accounts table is filtered, sorted and paged: shared by the server page (parsing the URL), the JSON
+// route (the same params for the live refresh), the bulk-check action and the client table (building links),
+// so it lives outside any "use client" module and imports nothing server-only.
 export const SORT_KEYS = ["name", "status", "refreshExpiry", "lastChecked"] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
 
 export const STATUS_FILTERS = ["all", "healthy", "expiring", "needs_reauth", "ebay_unavailable", "unchecked", "disconnected"] as const;
 export type StatusFilter = (typeof STATUS_FILTERS)[number];
 
-export type AccountsView = { filter: StatusFilter; sort: SortKey; direction: "ascending" | "descending" };
+export const SORT_DIRECTIONS = ["ascending", "descending"] as const;
+export type SortDirection = (typeof SORT_DIRECTIONS)[number];
 
-function pick<T extends string>(value: unknown, allowed: readonly T[], fallback: T): T {
-  return typeof value === "string" && (allowed as readonly string[]).includes(value) ? (value as T) : fallback;
+/** The filter pills' wording; also the name a bulk run started from a filter carries. */
+export const STATUS_FILTER_LABELS: Record<StatusFilter, string> = {
+  all: "All connected",
+  healthy: "Healthy",
+  expiring: "Expiring soon",
+  needs_reauth: "Needs re-authorization",
+  ebay_unavailable: "eBay unavailable",
+  unchecked: "Not checked yet",
+  disconnected: "Disconnected",
+};
+
+/** Rows per page: enough for a seller to scan, small enough that 1,000-account fleets render fast. */
+export const ACCOUNTS_PAGE_SIZE = 50;
+
+/** `page` is 1-based; a number past the last page is clamped by the query, not here. */
+export type AccountsView = { filter: StatusFilter; sort: SortKey; direction: SortDirection; page: number };
+
+export const DEFAULT_ACCOUNTS_VIEW: AccountsView = { filter: "all", sort: "status", direction: "ascending", page: 1 };
+
+type RawParams = Record<string, string | string[] | undefined> | URLSearchParams;
+
+function read(params: RawParams, key: string): string | undefined {
+  const value = params instanceof URLSearchParams ? params.get(key) ?? undefined : params[key];
+  return typeof value === "string" ? value : undefined;
 }
 
-export function parseAccountsView(params: Record<string, string | string[] | undefined>): AccountsView {
+function pick<T extends string>(value: string | undefined, allowed: readonly T[], fallback: T): T {
+  return value !== undefined && (allowed as readonly string[]).includes(value) ? (value as T) : fallback;
+}
+
+function parsePage(value: string | undefined): number {
+  if (!value || !/^\d{1,6}$/.test(value)) return 1;
+  return Math.max(1, Number(value));
+}
+
+export function parseAccountsView(params: RawParams): AccountsView {
   return {
-    filter: pick(params.status, STATUS_FILTERS, "all"),
-    sort: pick(params.sort, SORT_KEYS, "status"),
-    direction: pick(params.dir, ["ascending", "descending"] as const, "ascending"),
+    filter: pick(read(params, "status"), STATUS_FILTERS, DEFAULT_ACCOUNTS_VIEW.filter),
+    sort: pick(read(params, "sort"), SORT_KEYS, DEFAULT_ACCOUNTS_VIEW.sort),
+    direction: pick(read(params, "dir"), SORT_DIRECTIONS, DEFAULT_ACCOUNTS_VIEW.direction),
+    page: parsePage(read(params, "page")),
   };
+}
+
+/** The view as URL params (defaults left out, so the plain /accounts link stays plain). */
+export function accountsViewParams(view: AccountsView): Record<string, string | undefined> {
+  return {
+    status: view.filter === DEFAULT_ACCOUNTS_VIEW.filter ? undefined : view.filter,
+    sort: view.sort,
+    dir: view.direction,
+    page: view.page > 1 ? String(view.page) : undefined,
+  };
+}
+
+/** The same params as a query string, for the JSON route the table polls. */
+export function accountsViewQueryString(view: AccountsView): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(accountsViewParams(view))) {
+    if (value !== undefined) params.set(key, value);
+  }
+  return params.toString();
 }
