@@ -89,4 +89,24 @@ describe("starting bulk checks", () => {
     expect(await startAction({ scope: "accounts", accountIds: [accountId], filterLabel: "Selected accounts" })).toMatchObject({ ok: true });
     expect(await startAction({ scope: "all" })).toMatchObject({ ok: true });
   });
+
+  it("checks every account matching a status filter, beyond one page, only in the caller's workspace", async () => {
+    const workspace = await createTestWorkspace(database.db);
+    const unchecked: string[] = [];
+    for (let index = 0; index < 55; index++) unchecked.push(await addAccount(workspace));
+    const healthy = await addAccount(workspace);
+    await database.db.ebayAccount.update({ where: { id: healthy }, data: { status: "healthy" } });
+    const neighbour = await createTestWorkspace(database.db);
+    await addAccount(neighbour);
+
+    session.userId = workspace.userId;
+    const started = await startAction({ scope: "filter", status: "unchecked" });
+    expect(started).toMatchObject({ ok: true });
+    const run = await database.db.checkRun.findUniqueOrThrow({ where: { id: started.data!.runId }, include: { items: { select: { accountId: true } } } });
+    expect(run.filterLabel).toBe("Not checked yet");
+    expect(new Set(run.items.map((item) => item.accountId))).toEqual(new Set(unchecked));
+
+    expect(await startAction({ scope: "filter", status: "needs_reauth" })).toMatchObject({ ok: false, code: "empty" });
+    expect(await startAction({ scope: "filter", status: "everything" })).toMatchObject({ ok: false });
+  });
 });
