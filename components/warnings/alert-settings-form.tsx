@@ -97,7 +97,7 @@ export function AlertSettingsForm({ initial, ownersFallback }: { initial: AlertS
         id="alert-webhook-url"
         label="Webhook URL"
         optional
-        hint='JSON POST for Slack-like tools (a "text" field is included). Leave empty for no webhook.'
+        hint='JSON POST for Slack-like tools (a "text" field is included), to an https:// address on the public internet. Leave empty for no webhook.'
         error={errors.webhookUrl}
       >
         <Input
