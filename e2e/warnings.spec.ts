@@ -5,7 +5,8 @@ import { resetEmulator, revokeSeller, signInToEbayAndAgree } from "./support/emu
 // The mail catcher playwright.config.ts starts (test/support/smtp-capture-server.ts): SMTP on E2E_SMTP_PORT,
 // its HTTP API on the next port. Same default as the config.
 const appPort = Number(process.env.E2E_APP_PORT ?? 3100);
-const smtpPort = Number(process.env.E2E_SMTP_PORT ?? 2525 + (appPort - 3100));
+// Same rule as playwright.config.ts: two ports (SMTP, capture API) per app port.
+const smtpPort = Number(process.env.E2E_SMTP_PORT ?? 2525 + 2 * (appPort - 3100));
 const MAIL_API = `http://127.0.0.1:${smtpPort + 1}/messages`;
 
 type CapturedMail = { from: string; to: string[]; subject: string; text: string };
