@@ -5,20 +5,22 @@ import { useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
 import { startCheckRunAction } from "@/app/(app)/runs/actions/start-check-run";
 import type { RowSelection } from "@/components/checks/row-selection";
+import type { StatusFilter } from "@/lib/accounts/list-view";
 
 type Props = {
   selection: RowSelection;
-  /** Connected accounts the current filter shows (ids in the order shown). */
-  shownIds: readonly string[];
-  /** The filter's name when one is active ("Needs re-authorization"), else null. */
-  filterLabel: string | null;
+  /**
+   * The active status filter, else null: the server resolves "every account in this filter" itself (the
+   * table holds one page of rows); `checkableCount` is how many connected accounts match it on all pages.
+   */
+  filter: { status: StatusFilter; label: string; checkableCount: number } | null;
   connectedCount: number;
 };
 
 type Pending = "selected" | "all" | "filter" | null;
 
 /** "Check selected", "Check all", "Check all in this filter": each starts a run and opens its page. */
-export function BulkCheckToolbar({ selection, shownIds, filterLabel, connectedCount }: Props) {
+export function BulkCheckToolbar({ selection, filter, connectedCount }: Props) {
   const router = useRouter();
   const [busy, startTransition] = useTransition();
   const [pending, setPending] = useState<Pending>(null);
@@ -61,15 +63,15 @@ export function BulkCheckToolbar({ selection, shownIds, filterLabel, connectedCo
       >
         Check all ({connectedCount})
       </Button>
-      {filterLabel ? (
+      {filter ? (
         <Button
           size="sm"
-          disabled={shownIds.length === 0 || busy}
+          disabled={filter.checkableCount === 0 || busy}
           loading={busy && pending === "filter"}
           loadingLabel="Starting check…"
-          onClick={() => start("filter", { scope: "accounts", accountIds: [...shownIds], filterLabel })}
+          onClick={() => start("filter", { scope: "filter", status: filter.status })}
         >
-          Check all in this filter ({shownIds.length})
+          Check all in this filter ({filter.checkableCount})
         </Button>
       ) : null}
       {error ? (

@@ -1,21 +1,20 @@
 import { db } from "@/lib/db";
 import { now } from "@/lib/clock";
 import { notFoundResponse, workspaceForRoute } from "@/lib/auth/route-workspace";
-import { ACCOUNT_VIEW_SELECT, toAccountView } from "@/lib/accounts/account-view";
+import { listAccounts } from "@/lib/accounts/list-accounts";
+import { parseAccountsView } from "@/lib/accounts/list-view";
 
 export const dynamic = "force-dynamic";
 
-/** The accounts table's live data (polled by react-query). */
-export async function GET() {
+/**
+ * The accounts table's live data (polled by react-query): one page for the view in the query string
+ * (status, sort, dir, page, as on /accounts), with the filter counts.
+ */
+export async function GET(request: Request) {
   const context = await workspaceForRoute("accounts:read");
   if (!context) return notFoundResponse();
-  const rows = await db.ebayAccount.findMany({
-    where: { workspaceId: context.workspace.id },
-    select: ACCOUNT_VIEW_SELECT,
-    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-  });
-  return Response.json(
-    { now: now().toISOString(), accounts: rows.map(toAccountView) },
-    { headers: { "Cache-Control": "no-store" } },
-  );
+  const view = parseAccountsView(new URL(request.url).searchParams);
+  const at = now();
+  const page = await listAccounts(db, { workspaceId: context.workspace.id, view, now: at });
+  return Response.json({ now: at.toISOString(), ...page }, { headers: { "Cache-Control": "no-store" } });
 }
