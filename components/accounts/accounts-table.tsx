@@ -1,44 +1,44 @@
 "use client";
 
 import Link from "next/link";
-import { useEffect, useMemo } from "react";
+import { useEffect } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { Button } from "@/components/ui/button";
 import { DataTable, TableBody, TableHead, Td, Th, Tr, hrefWithParams } from "@/components/ui/data-table";
+import { CursorPagination } from "@/components/ui/pagination";
 import { cn } from "@/components/ui/cn";
 import { EmptyState } from "@/components/ui/empty-state";
 import { AccountStatusBadge, accountStatusCopy } from "@/components/accounts/account-status-badge";
 import { RelativeTime } from "@/components/accounts/relative-time";
 import { RecreateTokenButton } from "@/components/accounts/recreate-token-button";
 import { ConnectAccountButton } from "@/components/accounts/connect-account-button";
-import { ACCOUNTS_QUERY_KEY, useTestAccount, type AccountsResponse } from "@/components/accounts/use-test-account";
+import { accountsViewQueryKey, useTestAccount, type AccountsResponse } from "@/components/accounts/use-test-account";
 import { environmentLabel, type AccountView } from "@/lib/accounts/account-view";
-
-import type { AccountsView, SortKey, StatusFilter } from "@/lib/accounts/list-view";
+import {
+  STATUS_FILTERS,
+  STATUS_FILTER_LABELS,
+  accountsViewParams,
+  accountsViewQueryString,
+  type AccountsView,
+  type SortKey,
+} from "@/lib/accounts/list-view";
 import { SelectAllCheckbox, SelectRowCheckbox, useRowSelection, type RowSelection } from "@/components/checks/row-selection";
 import { BulkCheckToolbar } from "@/components/checks/bulk-check-toolbar";
 
-const FILTERS: { value: StatusFilter; label: string }[] = [
-  { value: "all", label: "All connected" },
-  { value: "healthy", label: "Healthy" },
-  { value: "expiring", label: "Expiring soon" },
-  { value: "needs_reauth", label: "Needs re-authorization" },
-  { value: "ebay_unavailable", label: "eBay unavailable" },
-  { value: "unchecked", label: "Not checked yet" },
-  { value: "disconnected", label: "Disconnected" },
-];
-
-// Most urgent first when sorting by status.
-const STATUS_RANK: Record<string, number> = { needs_reauth: 0, ebay_unavailable: 1, unchecked: 2, healthy: 3, disconnected: 4 };
-
 type Permissions = { canTest: boolean; canRecreate: boolean; canConnect: boolean };
 
-async function fetchAccounts(): Promise<AccountsResponse> {
-  const response = await fetch("/api/accounts", { cache: "no-store" });
+async function fetchAccounts(viewQuery: string): Promise<AccountsResponse> {
+  const response = await fetch(viewQuery ? `/api/accounts?${viewQuery}` : "/api/accounts", { cache: "no-store" });
   if (!response.ok) throw new Error(`Could not load accounts (${response.status}).`);
   return response.json();
 }
 
+const plural = (count: number, word: string) => `${count.toLocaleString("en-US")} ${word}${count === 1 ? "" : "s"}`;
+
+/**
+ * One page of the workspace's accounts. The server filters, sorts and pages (lib/accounts/list-accounts.ts);
+ * the table polls /api/accounts with the same view params for that page only.
+ */
 export function AccountsTable({
   initial,
   permissions,
@@ -49,50 +49,26 @@ export function AccountsTable({
   view: AccountsView;
 }) {
   const queryClient = useQueryClient();
-  const query = useQuery({ queryKey: ACCOUNTS_QUERY_KEY, queryFn: fetchAccounts, initialData: initial, refetchInterval: 30_000 });
+  const viewQuery = accountsViewQueryString(view);
+  const queryKey = accountsViewQueryKey(viewQuery);
+  const query = useQuery({ queryKey, queryFn: () => fetchAccounts(viewQuery), initialData: initial, refetchInterval: 30_000 });
   const selection = useRowSelection();
-  // A server render (navigation, router.refresh) is newer than whatever the cache kept from an
+  // A server render (navigation, router.refresh) is newer than whatever the cache kept for this view from an
   // earlier visit: show it at once and make it the cache's value.
   useEffect(() => {
-    queryClient.setQueryData<AccountsResponse>(ACCOUNTS_QUERY_KEY, (cached) =>
+    queryClient.setQueryData<AccountsResponse>(accountsViewQueryKey(viewQuery), (cached) =>
       cached && Date.parse(cached.now) > Date.parse(initial.now) ? cached : initial,
     );
-  }, [initial, queryClient]);
+  }, [initial, queryClient, viewQuery]);
   const data = Date.parse(query.data.now) >= Date.parse(initial.now) ? query.data : initial;
   const { filter } = view;
   const sort = { key: view.sort, direction: view.direction };
-  const { now, accounts } = data;
-  const currentParams = { status: filter === "all" ? undefined : filter, sort: view.sort, dir: view.direction };
+  const { now, accounts, counts, total, page, pageCount, pageSize } = data;
+  // Links keep the filter and sort; a new filter or sort starts again at page 1.
+  const currentParams = accountsViewParams({ ...view, page: 1 });
+  const connectedCount = counts.all;
+  const checkableShownIds = accounts.filter((account) => account.status !== "disconnected").map((account) => account.id);
 
-  const visible = useMemo(() => {
-    const matches = accounts.filter((account) => {
-      if (filter === "all") return account.status !== "disconnected";
-      if (filter === "expiring") return account.status !== "disconnected" && accountStatusCopy(account, now).label.startsWith("Expir");
-      return account.status === filter;
-    });
-    const value = (account: AccountView): string | number => {
-      switch (sort.key) {
-        case "name":
-          return account.name.toLowerCase();
-        case "status":
-          return STATUS_RANK[account.status] ?? 9;
-        case "refreshExpiry":
-          return account.refreshTokenExpiresAt ? Date.parse(account.refreshTokenExpiresAt) : Number.MAX_SAFE_INTEGER;
-        case "lastChecked":
-          return account.lastCheckedAt ? Date.parse(account.lastCheckedAt) : 0;
-      }
-    };
-    const sign = sort.direction === "ascending" ? 1 : -1;
-    return [...matches].sort((a, b) => {
-      const left = value(a);
-      const right = value(b);
-      if (left === right) return a.name.localeCompare(b.name);
-      return left < right ? -sign : sign;
-    });
-  }, [accounts, filter, sort, now]);
-
-  const connectedCount = accounts.filter((account) => account.status !== "disconnected").length;
-  const checkableShownIds = visible.filter((account) => account.status !== "disconnected").map((account) => account.id);
   if (connectedCount === 0 && filter === "all") {
     return (
       <EmptyState
@@ -113,37 +89,51 @@ export function AccountsTable({
     },
     children: label,
   });
+  const pageHref = (target: number) => hrefWithParams("/accounts", currentParams, { page: target > 1 ? String(target) : undefined });
+  const firstRow = (page - 1) * pageSize + 1;
+  const lastRow = firstRow + accounts.length - 1;
 
   return (
     <div className="space-y-3">
       <div className="flex flex-wrap items-center justify-between gap-3">
         <nav aria-label="Filter by status" className="flex flex-wrap gap-1.5">
-          {FILTERS.map((option) => (
+          {STATUS_FILTERS.map((option) => (
             <Link
-              key={option.value}
-              href={hrefWithParams("/accounts", currentParams, { status: option.value === "all" ? undefined : option.value })}
-              aria-current={option.value === filter ? "page" : undefined}
+              key={option}
+              href={hrefWithParams("/accounts", currentParams, { status: option === "all" ? undefined : option })}
+              aria-current={option === filter ? "page" : undefined}
+              // The count stays out of the link's name ("Disconnected"), and is read as its description.
+              aria-describedby={`account-filter-count-${option}`}
               className={cn(
-                "rounded-full border px-3 py-1 text-sm focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-accent-600",
-                option.value === filter
+                "inline-flex items-center gap-1.5 rounded-full border px-3 py-1 text-sm focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-accent-600",
+                option === filter
                   ? "border-accent-600 bg-accent-600 text-white"
                   : "border-gray-300 bg-white text-gray-700 hover:bg-gray-50",
               )}
             >
-              {option.label}
+              {STATUS_FILTER_LABELS[option]}
+              <span aria-hidden="true" className={cn("text-xs tabular-nums", option === filter ? "text-white/90" : "text-gray-500")}>
+                {counts[option].toLocaleString("en-US")}
+              </span>
+              <span id={`account-filter-count-${option}`} hidden>
+                {plural(counts[option], "account")}
+              </span>
             </Link>
           ))}
         </nav>
         <p className="text-sm text-gray-600" aria-live="polite">
-          {visible.length} of {connectedCount} connected account{connectedCount === 1 ? "" : "s"}
+          {total.toLocaleString("en-US")} of {plural(connectedCount, "connected account")}
           {query.isFetching ? " · refreshing…" : ""}
         </p>
       </div>
       {permissions.canTest ? (
         <BulkCheckToolbar
           selection={selection}
-          shownIds={checkableShownIds}
-          filterLabel={filter === "all" ? null : (FILTERS.find((option) => option.value === filter)?.label ?? null)}
+          filter={
+            filter === "all"
+              ? null
+              : { status: filter, label: STATUS_FILTER_LABELS[filter], checkableCount: filter === "disconnected" ? 0 : total }
+          }
           connectedCount={connectedCount}
         />
       ) : null}
@@ -168,10 +158,10 @@ export function AccountsTable({
           </tr>
         </TableHead>
         <TableBody>
-          {visible.map((account) => (
+          {accounts.map((account) => (
             <AccountRow key={account.id} account={account} now={now} permissions={permissions} selection={selection} />
           ))}
-          {visible.length === 0 ? (
+          {accounts.length === 0 ? (
             <tr>
               <td colSpan={permissions.canTest ? 9 : 8} className="px-4 py-8 text-center text-sm text-gray-600">
                 No account matches this filter.
@@ -180,6 +170,14 @@ export function AccountsTable({
           ) : null}
         </TableBody>
       </DataTable>
+      {pageCount > 1 ? (
+        <CursorPagination
+          label="Account pages"
+          summary={`Page ${page} of ${pageCount} · accounts ${firstRow.toLocaleString("en-US")}–${lastRow.toLocaleString("en-US")} of ${total.toLocaleString("en-US")}`}
+          previousHref={page > 1 ? pageHref(page - 1) : undefined}
+          nextHref={page < pageCount ? pageHref(page + 1) : undefined}
+        />
+      ) : null}
     </div>
   );
 }
