@@ -29,17 +29,37 @@ const STATE_WRITE_ATTEMPTS = 3;
  * status (compare-and-set on stateVersion), a TokenCheck row and audit entries.
  * A transient eBay failure changes only the visible status; the last verdict stays.
  */
-export async function testAccount(
-  client: Db,
-  input: { workspaceId: string; accountId: string; actor: Actor; trigger: CheckTrigger; runId?: string | null },
-): Promise<AccountTestResult> {
-  const { workspaceId, accountId } = input;
-  const startedAt = Date.now();
-  const account = await client.ebayAccount.findFirst({
+/** The account row a Test works from, tokens included; null when it is gone or disconnected. */
+export async function loadAccountForTest(client: Db, workspaceId: string, accountId: string) {
+  return client.ebayAccount.findFirst({
     where: { id: accountId, workspaceId, status: { not: "disconnected" } },
     omit: { accessToken: false, refreshToken: false },
   });
+}
+
+export type AccountForTest = NonNullable<Awaited<ReturnType<typeof loadAccountForTest>>>;
+
+export async function testAccount(
+  client: Db,
+  input: {
+    workspaceId: string;
+    accountId: string;
+    actor: Actor;
+    trigger: CheckTrigger;
+    runId?: string | null;
+    /**
+     * The row as loadAccountForTest just read it, when the caller needed it first (the run worker decides from
+     * it whether a check is to be reused): saves reading it twice. Every write below is still a compare-and-set
+     * against it, so a row changed in between is handled as it would be during the check.
+     */
+    loadedAccount?: AccountForTest;
+  },
+): Promise<AccountTestResult> {
+  const { workspaceId, accountId } = input;
+  const startedAt = Date.now();
+  const account = input.loadedAccount ?? (await loadAccountForTest(client, workspaceId, accountId));
   if (!account) throw new Error(`account ${accountId} not found in workspace ${workspaceId}`);
+  if (account.id !== accountId || account.workspaceId !== workspaceId) throw new Error("loaded account does not match the input");
 
   const scopes = account.scopes.split(" ").filter(Boolean);
   let refreshedHere = false;

@@ -21,6 +21,12 @@ export type CheckRunSettings = {
   abandonedCheckMs: number;
   /** How often an idle worker looks for runs (CHECK_RUN_POLL_MS). */
   pollMs: number;
+  /**
+   * How often a working worker reads its run back (lease owner, cancel request) and writes its progress counter
+   * (CHECK_RUN_SYNC_MS, at most pollMs). Claims check the lease themselves, so this only bounds how long a cancel
+   * or a lost lease takes to stop the loop, not what may be written meanwhile.
+   */
+  syncMs: number;
   /** Wait before looking again at an item whose account another run is checking right now (CHECK_RUN_BUSY_RETRY_MS). */
   busyRetryMs: number;
   /** Developer Analytics is asked at most this often per run (CHECK_RUN_QUOTA_CHECK_SECONDS). */
@@ -43,6 +49,7 @@ export function checkRunSettingsFromEnv(env: Record<string, string | undefined> 
     leaseMs: positiveNumber(env.CHECK_RUN_LEASE_MS, 30_000, 100),
     abandonedCheckMs: positiveNumber(env.CHECK_RUN_ABANDONED_CHECK_MS, 60_000, 0),
     pollMs: positiveNumber(env.CHECK_RUN_POLL_MS, 1_000, 10),
+    syncMs: positiveNumber(env.CHECK_RUN_SYNC_MS, 250, 10),
     busyRetryMs: positiveNumber(env.CHECK_RUN_BUSY_RETRY_MS, 250, 10),
     quotaCheckSeconds: positiveNumber(env.CHECK_RUN_QUOTA_CHECK_SECONDS, 300, 0),
     quotaReserve: Math.floor(positiveNumber(env.CHECK_RUN_QUOTA_RESERVE, 100, 0)),

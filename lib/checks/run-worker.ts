@@ -2,7 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { db as sharedDb, type Db } from "@/lib/db";
 import { recordAuditEvent } from "@/lib/audit/record";
-import { testAccount, type AccountTestResult } from "@/lib/accounts/test-account";
+import { loadAccountForTest, testAccount, type AccountTestResult } from "@/lib/accounts/test-account";
 import { logUnexpectedError } from "@/lib/actions/log-unexpected-error";
 import { checkRunSettingsFromEnv, type CheckRunSettings } from "@/lib/checks/check-run-settings";
 import { decideRetry } from "@/lib/checks/retry-policy";
@@ -18,7 +18,8 @@ import { Semaphore } from "@/lib/checks/semaphore";
 //   ran out (its worker died or stalled) is claimed again. The new owner leaves the old owner's "running" items
 //   alone until their checks must be over (abandonedCheckMs), then checks them again (a check is idempotent,
 //   and one the old owner finished is reused), so the two never ask eBay about one account at once;
-// - a worker looks at its lease on every pass and stops writing for a run as soon as it is no longer the owner;
+// - a worker reads its run back every syncMs (one statement that also writes the run's progress counter) and
+//   stops writing for it as soon as it is no longer the owner; in between, every claim checks the lease itself;
 // - an item is claimed with one conditional UPDATE that holds only while this worker's lease is live, and that
 //   refuses when a live run is checking the same account right now; such an item waits, and then reuses that
 //   check's result, so two runs over the same accounts never double the eBay calls;
@@ -149,7 +150,25 @@ type RunContext = {
   crashSignal?: AbortSignal;
   /** Set when the lease is lost or the process "crashes": nothing more may be written for this run. */
   stopped: boolean;
+  /**
+   * Pending items read ahead of their claim, so the ready-items query runs once per batch instead of once per
+   * item. Only this worker changes when this run's items are due, and it empties the queue whenever it does
+   * (pause, cancel); the claim re-checks that an item is still pending.
+   */
+  readyQueue: ReadyItem[];
+  /** Bumped whenever the queue is emptied, so a read that was under way then is not queued after it. */
+  readyQueueEpoch: number;
+  /** Items finished, and definite answers (each earns one slot back after a slowdown), not yet written to the run. */
+  unsyncedDone: number;
+  unsyncedSpeedUps: number;
+  /** Read the run back on the next pass rather than after syncMs (a claim was refused, the run slowed down). */
+  syncDue: boolean;
 };
+
+type ReadyItem = { id: string; accountId: string; accountName: string; attempts: number; ebayCalls: number };
+
+/** Pending items fetched per ready-items query: a few passes' worth at full concurrency. */
+const READY_BATCH_PER_SLOT = 4;
 
 async function workRun(
   client: Db,
@@ -184,6 +203,11 @@ async function workRun(
       slots,
       crashSignal,
       stopped: false,
+      readyQueue: [],
+      readyQueueEpoch: 0,
+      unsyncedDone: 0,
+      unsyncedSpeedUps: 0,
+      syncDue: true,
     };
     await runLoop(context);
   } finally {
@@ -196,6 +220,10 @@ async function runLoop(context: RunContext): Promise<void> {
   const inFlight = new Map<string, Promise<void>>();
   let leaseRenewedAt = Date.now();
   let quotaCheckedAt = Number.NEGATIVE_INFINITY;
+  let syncedAt = Number.NEGATIVE_INFINITY;
+  let runConcurrency = settings.concurrency;
+  let cancelRequested = false;
+  const syncEveryMs = Math.min(settings.syncMs, settings.pollMs);
 
   const stopIfCrashed = () => {
     if (context.crashSignal?.aborted) context.stopped = true;
@@ -218,14 +246,24 @@ async function runLoop(context: RunContext): Promise<void> {
       leaseRenewedAt = Date.now();
     }
 
-    const run = await client.checkRun.findUniqueOrThrow({ where: { id: runId } });
-    if (run.leaseOwner !== context.workerId) {
-      // Taken over (or ended) since the last renewal: not ours to write any more. Checking on every pass,
-      // not only at renewal, keeps a worker that lost its lease from working on for a third of a lease.
-      context.stopped = true;
-      break;
+    if (context.syncDue || Date.now() - syncedAt >= syncEveryMs) {
+      context.syncDue = false;
+      const run = await syncRun(context);
+      if (!run || run.leaseOwner !== context.workerId) {
+        // Taken over (or ended) since the last renewal: not ours to write any more. Looking every syncMs, not
+        // only at renewal, keeps a worker that lost its lease from working on for a third of a lease (and its
+        // claims were refused in the meantime: the claim checks the lease).
+        context.stopped = true;
+        break;
+      }
+      syncedAt = Date.now();
+      runConcurrency = run.concurrency;
+      cancelRequested = run.cancelRequested;
     }
-    if (run.cancelRequestedAt) {
+
+    let slotsLeftOpen = 0;
+    if (cancelRequested) {
+      emptyReadyQueue(context);
       await client.checkRunItem.updateMany({
         where: { runId, status: "pending" },
         data: { status: "cancelled", finishedAt: wallNow() },
@@ -240,38 +278,58 @@ async function runLoop(context: RunContext): Promise<void> {
         quotaCheckedAt = Date.now();
         const reading = await readCheckQuota(client, runId, settings.quotaReserve);
         if (stopIfCrashed()) break;
-        if (reading.kind === "low") await pausePendingItems(client, runId, reading.resumeAt);
+        if (reading.kind === "low") await pausePendingItems(context, reading.resumeAt);
       }
 
-      const free = Math.min(run.concurrency, settings.concurrency) - inFlight.size;
-      if (free > 0) {
-        const ready = await client.checkRunItem.findMany({
-          where: {
-            runId,
-            status: "pending",
-            id: { notIn: [...inFlight.keys()] },
-            OR: [{ notBefore: null }, { notBefore: { lte: wallNow() } }],
-          },
-          orderBy: [{ id: "asc" }],
-          take: free,
-        });
-        for (const item of ready) {
-          if (stopIfCrashed()) break;
-          const claimedAt = await claimItem(context, item.id, item.accountId);
-          if (!claimedAt) {
-            // Another run is checking this account right now: come back when its result is in. (Or this
-            // worker's lease is gone: then the run is not ours, and the next pass stops.)
-            await client.checkRunItem.updateMany({
-              where: { id: item.id, status: "pending", run: { leaseOwner: context.workerId } },
-              data: { notBefore: new Date(Date.now() + settings.busyRetryMs) },
-            });
-            continue;
-          }
-          const work = checkItem(context, { ...item, attempts: item.attempts + 1 }, claimedAt).finally(() =>
-            inFlight.delete(item.id),
-          );
-          inFlight.set(item.id, work);
+      const free = Math.min(runConcurrency, settings.concurrency) - inFlight.size;
+      let fetched = false;
+      // At most `free` claims per pass: a refused claim leaves its slot open until the next pass, as before.
+      for (let attempt = 0; attempt < free; attempt++) {
+        if (stopIfCrashed()) break;
+        if (context.readyQueue.length === 0 && !fetched) {
+          fetched = true;
+          const epoch = context.readyQueueEpoch;
+          const ready = await client.checkRunItem.findMany({
+            where: {
+              runId,
+              status: "pending",
+              id: { notIn: [...inFlight.keys()] },
+              OR: [{ notBefore: null }, { notBefore: { lte: wallNow() } }],
+            },
+            select: { id: true, accountId: true, accountName: true, attempts: true, ebayCalls: true },
+            orderBy: [{ id: "asc" }],
+            take: Math.max(free, settings.concurrency * READY_BATCH_PER_SLOT),
+          });
+          if (epoch === context.readyQueueEpoch) context.readyQueue = ready;
         }
+        const item = context.readyQueue.shift();
+        if (!item) {
+          slotsLeftOpen = free - attempt;
+          break;
+        }
+        const claimedAt = await claimItem(context, item.id, item.accountId);
+        if (!claimedAt) {
+          // Another run is checking this account right now: come back when its result is in. (Or this
+          // worker's lease is gone: then the run is not ours, and the sync on the next pass stops.)
+          // Never brings a later wait (a pause) forward.
+          const retryAt = new Date(Date.now() + settings.busyRetryMs);
+          await client.checkRunItem.updateMany({
+            where: {
+              id: item.id,
+              status: "pending",
+              run: { leaseOwner: context.workerId },
+              OR: [{ notBefore: null }, { notBefore: { lt: retryAt } }],
+            },
+            data: { notBefore: retryAt },
+          });
+          context.syncDue = true;
+          slotsLeftOpen++;
+          continue;
+        }
+        const work = checkItem(context, { ...item, attempts: item.attempts + 1 }, claimedAt).finally(() =>
+          inFlight.delete(item.id),
+        );
+        inFlight.set(item.id, work);
       }
 
       if (inFlight.size === 0) {
@@ -289,13 +347,17 @@ async function runLoop(context: RunContext): Promise<void> {
       }
     }
 
-    // Sleep until something finishes, the next waiting item is due, or it is time to renew the lease.
-    const nextDue = await client.checkRunItem.findFirst({
-      where: { runId, status: "pending", notBefore: { gt: wallNow() } },
-      orderBy: [{ notBefore: "asc" }],
-      select: { notBefore: true },
-    });
-    const untilDue = nextDue?.notBefore ? nextDue.notBefore.getTime() - Date.now() : settings.pollMs;
+    // Sleep until something finishes, the next waiting item is due, or it is time to renew the lease. With every
+    // slot busy a finishing check is what wakes the loop, so when the next waiting item is due does not matter.
+    let untilDue = settings.pollMs;
+    if (slotsLeftOpen > 0 || inFlight.size === 0) {
+      const nextDue = await client.checkRunItem.findFirst({
+        where: { runId, status: "pending", notBefore: { gt: wallNow() } },
+        orderBy: [{ notBefore: "asc" }],
+        select: { notBefore: true },
+      });
+      if (nextDue?.notBefore) untilDue = nextDue.notBefore.getTime() - Date.now();
+    }
     const untilRenewal = settings.leaseMs / 3 - (Date.now() - leaseRenewedAt);
     const nap = Math.max(10, Math.min(untilDue, untilRenewal, settings.pollMs));
     await Promise.race([sleep(nap), ...inFlight.values()]);
@@ -306,8 +368,34 @@ async function runLoop(context: RunContext): Promise<void> {
 }
 
 /**
+ * One statement instead of a run read per pass, a counter write per item and a concurrency write per answer:
+ * adds the items finished since the last sync to the run's done counter (the run view counts its items itself;
+ * finishRun writes the exact figure), gives back the slots earned since (only while this worker owns the run),
+ * and reads back who owns the run, whether a cancel was asked for and the concurrency now allowed.
+ */
+async function syncRun(context: RunContext): Promise<{ leaseOwner: string | null; cancelRequested: boolean; concurrency: number } | null> {
+  const done = context.unsyncedDone;
+  const speedUps = context.unsyncedSpeedUps;
+  context.unsyncedDone = 0;
+  context.unsyncedSpeedUps = 0;
+  const ceiling = context.settings.concurrency;
+  const rows = await context.client.$queryRaw<Array<{ leaseOwner: string | null; cancelRequestedAt: unknown; concurrency: number | bigint }>>`
+    UPDATE "CheckRun" SET
+      "done" = "done" + ${done},
+      "concurrency" = CASE
+        WHEN "leaseOwner" = ${context.workerId} AND "concurrency" < ${ceiling} THEN MIN(${ceiling}, "concurrency" + ${speedUps})
+        ELSE "concurrency" END
+    WHERE "id" = ${context.runId}
+    RETURNING "leaseOwner", "cancelRequestedAt", "concurrency"`;
+  const run = rows[0];
+  if (!run) return null;
+  return { leaseOwner: run.leaseOwner, cancelRequested: run.cancelRequestedAt !== null, concurrency: Number(run.concurrency) };
+}
+
+/**
  * One UPDATE (a compare-and-set) so that two workers (or two runs) can never both start checking one account:
  * the item becomes "running" only
+ * - while it is still pending and due (an item read ahead may have been paused or cancelled since),
  * - while this worker holds the run's lease and the lease is live (a worker that lost it claims nothing), and
  * - if no live run is checking the account: a "running" item counts only in a run that is still going and whose
  *   lease is live. One left behind in an ended run, or in a run whose worker died, never blocks the account.
@@ -318,7 +406,7 @@ async function claimItem(context: RunContext, itemId: string, accountId: string)
   const at = wallNow();
   const claimed = await context.client.$executeRaw`
     UPDATE "CheckRunItem" SET "status" = 'running', "attempts" = "attempts" + 1, "startedAt" = ${at}
-    WHERE "id" = ${itemId} AND "status" = 'pending'
+    WHERE "id" = ${itemId} AND "status" = 'pending' AND ("notBefore" IS NULL OR "notBefore" <= ${at})
       AND EXISTS (
         SELECT 1 FROM "CheckRun" AS own
         WHERE own."id" = "CheckRunItem"."runId" AND own."leaseOwner" = ${context.workerId} AND own."leaseUntil" > ${at}
@@ -349,7 +437,7 @@ async function releaseAbandonedItems(context: RunContext): Promise<void> {
   });
 }
 
-type ClaimedItem = { id: string; accountId: string; accountName: string; attempts: number; ebayCalls: number };
+type ClaimedItem = ReadyItem;
 
 async function checkItem(context: RunContext, item: ClaimedItem, claimedAt: Date): Promise<void> {
   const { client, settings } = context;
@@ -357,7 +445,13 @@ async function checkItem(context: RunContext, item: ClaimedItem, claimedAt: Date
   let result: { status: string; cause: string | null; message: string; ebayCalls: number; retryAfterSeconds?: number };
   try {
     if (context.stopped) return;
-    const reused = await reusableCheck(context, item.accountId);
+    const account = await loadAccountForTest(client, context.workspaceId, item.accountId);
+    // Every check that judged the account's current grant stamps lastCheckedAt with its own createdAt, so one
+    // checked last before this run began has no result made since to reuse, and the query is skipped. (A check
+    // whose verdict was not applied, because the grant was re-created under it, judged a grant that is gone:
+    // it is not worth reusing either.) A missing or disconnected row is looked up as before.
+    const maybeCheckedSince = !account || account.lastCheckedAt === null || account.lastCheckedAt >= context.createdAt;
+    const reused = maybeCheckedSince ? await reusableCheck(context, item.accountId) : null;
     if (reused) {
       result = reused;
     } else {
@@ -368,6 +462,7 @@ async function checkItem(context: RunContext, item: ClaimedItem, claimedAt: Date
           actor: context.actor,
           trigger: context.trigger,
           runId: context.runId,
+          loadedAccount: account ?? undefined,
         });
         result = tested;
       } catch (error) {
@@ -410,11 +505,9 @@ async function checkItem(context: RunContext, item: ClaimedItem, claimedAt: Date
     },
   });
   if (finished.count === 1) {
-    await client.checkRun.update({
-      where: { id: context.runId },
-      data: { done: { increment: 1 } },
-    });
-    if (result.status !== "ebay_unavailable") await speedUpRun(context);
+    // Written to the run by the next sync (syncRun).
+    context.unsyncedDone++;
+    if (result.status !== "ebay_unavailable") context.unsyncedSpeedUps++;
   }
 }
 
@@ -464,28 +557,32 @@ async function failureWithoutVerdict(context: RunContext, item: ClaimedItem, err
 
 /**
  * eBay said "too many requests": halve how many checks this run has in flight (at least one) and hold every
- * waiting item until eBay's Retry-After (or our backoff) has passed. speedUpRun adds one back per definite
- * answer, so a run recovers its pace gradually instead of hammering again.
+ * waiting item until eBay's Retry-After (or our backoff) has passed. Each definite answer after it adds one
+ * back (syncRun), so a run recovers its pace gradually instead of hammering again.
  */
 async function slowDownRun(context: RunContext, resumeAt: Date): Promise<void> {
+  // Slots earned before the 429 are forfeited: the halving is of the pace that met it.
+  context.unsyncedSpeedUps = 0;
   const run = await context.client.checkRun.findUniqueOrThrow({ where: { id: context.runId }, select: { concurrency: true } });
   await context.client.checkRun.updateMany({
     where: { id: context.runId, leaseOwner: context.workerId },
     data: { concurrency: Math.max(1, Math.floor(run.concurrency / 2)) },
   });
-  await pausePendingItems(context.client, context.runId, resumeAt);
+  // The loop picks the lower concurrency up on its next pass.
+  context.syncDue = true;
+  await pausePendingItems(context, resumeAt);
 }
 
-async function speedUpRun(context: RunContext): Promise<void> {
-  await context.client.checkRun.updateMany({
-    where: { id: context.runId, leaseOwner: context.workerId, concurrency: { lt: context.settings.concurrency } },
-    data: { concurrency: { increment: 1 } },
-  });
+function emptyReadyQueue(context: RunContext): void {
+  context.readyQueue = [];
+  context.readyQueueEpoch++;
 }
 
-async function pausePendingItems(client: Db, runId: string, resumeAt: Date): Promise<void> {
-  await client.checkRunItem.updateMany({
-    where: { runId, status: "pending", OR: [{ notBefore: null }, { notBefore: { lt: resumeAt } }] },
+async function pausePendingItems(context: RunContext, resumeAt: Date): Promise<void> {
+  // Items read ahead were due when read; now they are not.
+  emptyReadyQueue(context);
+  await context.client.checkRunItem.updateMany({
+    where: { runId: context.runId, status: "pending", OR: [{ notBefore: null }, { notBefore: { lt: resumeAt } }] },
     data: { notBefore: resumeAt },
   });
 }
