@@ -305,3 +305,37 @@ function startTestAccountProcess(input: { workspaceId: string; accountId: string
   });
   return { ready, result, go: () => child.stdin.write("go\n") };
 }
+
+describe("items read ahead of their claim", () => {
+  it("are not claimed before a pause that came after they were read ends, and progress reaches the run while it works", async () => {
+    const workspace = await createTestWorkspace(db);
+    const sellers = await connectSellers(workspace, "readahead", 8);
+    const { runId } = await createCheckRun(db, {
+      workspaceId: workspace.workspaceId,
+      actor: workspace.actor,
+      accountIds: sellers.map((seller) => seller.accountId),
+      trigger: "manual",
+    });
+    // The worker reads every pending item ahead at its first pass; the first answer is a 429 that pauses them.
+    // (The first matching fault wins: the 429 goes first.)
+    await emulator.fault({ pathPrefix: GET_USER_PATH, status: 429, retryAfterSeconds: 1, latencyMs: 150, count: 1 });
+    await emulator.fault({ pathPrefix: GET_USER_PATH, latencyMs: 150 });
+    const working = processCheckRunsOnce(db, { ...FAST, concurrency: 3, syncMs: 20 });
+    // The run's own done counter (the runs list shows it) moves while the run is still working.
+    await waitFor(async () => {
+      const run = await db.checkRun.findUniqueOrThrow({ where: { id: runId } });
+      return run.status === "running" && run.done >= 1;
+    });
+    await working;
+
+    const view = await loadCheckRunView(db, workspace.workspaceId, runId);
+    expect(view).toMatchObject({ status: "completed", done: 8 });
+    expect(view!.summary.healthy).toBe(8);
+    expect((await db.checkRun.findUniqueOrThrow({ where: { id: runId } })).done).toBe(8);
+    const items = await db.checkRunItem.findMany({ where: { runId } });
+    const paused = items.filter((item) => item.notBefore !== null);
+    expect(paused.length).toBeGreaterThan(0);
+    // No item was claimed (startedAt is its last claim) before the wait put on it had passed.
+    for (const item of paused) expect(item.startedAt!.getTime()).toBeGreaterThanOrEqual(item.notBefore!.getTime());
+  });
+});
