@@ -304,7 +304,7 @@ async function runLoop(context: RunContext): Promise<void> {
         }
         const item = context.readyQueue.shift();
         if (!item) {
-          slotsLeftOpen = free - attempt;
+          slotsLeftOpen += free - attempt;
           break;
         }
         const claimedAt = await claimItem(context, item.id, item.accountId);
@@ -396,7 +396,8 @@ async function syncRun(context: RunContext): Promise<{ leaseOwner: string | null
  * One UPDATE (a compare-and-set) so that two workers (or two runs) can never both start checking one account:
  * the item becomes "running" only
  * - while it is still pending and due (an item read ahead may have been paused or cancelled since),
- * - while this worker holds the run's lease and the lease is live (a worker that lost it claims nothing), and
+ * - while this worker holds the run's lease and the lease is live (a worker that lost it claims nothing) and no
+ *   cancel was asked for (the loop learns of it at its next sync; no item starts in between), and
  * - if no live run is checking the account: a "running" item counts only in a run that is still going and whose
  *   lease is live. One left behind in an ended run, or in a run whose worker died, never blocks the account.
  * Returns the claim's timestamp, which every later write of this attempt must match (a worker that lost its
@@ -410,7 +411,7 @@ async function claimItem(context: RunContext, itemId: string, accountId: string)
       AND EXISTS (
         SELECT 1 FROM "CheckRun" AS own
         WHERE own."id" = "CheckRunItem"."runId" AND own."leaseOwner" = ${context.workerId} AND own."leaseUntil" > ${at}
-          AND own."status" IN ('running', 'cancelling')
+          AND own."status" IN ('running', 'cancelling') AND own."cancelRequestedAt" IS NULL
       )
       AND NOT EXISTS (
         SELECT 1 FROM "CheckRun" AS live JOIN "CheckRunItem" AS other ON other."runId" = live."id"
