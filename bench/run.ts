@@ -328,7 +328,8 @@ function pageRows(pageCase: PageCase, timing: PageTiming, load: string): BenchRe
 async function benchPages(fleet: ConnectFleetOutput, timeline: ConnectFleetOutput | null, audit: SeedAuditOutput | null, mix: MixStatesOutput | null): Promise<void> {
   const states = mix ? Object.entries(mix.statusCounts).map(([status, count]) => `${count} ${status}`).join(", ") : "states not mixed";
   const fleetCases: PageCase[] = [
-    { name: `/accounts (${FLEET_ACCOUNTS} accounts)`, path: "/accounts", marker: fleet.sellerUsernames.at(-1)!, note: states },
+    // The first of 50-row pages: the marker proves the table rendered, whichever sellers sort onto it.
+    { name: `/accounts (${FLEET_ACCOUNTS} accounts)`, path: "/accounts", marker: "Page 1 of ", note: states },
   ];
   if (audit) {
     const history = `${audit.totalInWorkspace} events in the workspace`;
