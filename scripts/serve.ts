@@ -6,9 +6,9 @@
 //   --fresh-database                delete the SQLite file first (end-to-end tests)
 //   --skip-build                    reuse the existing .next build
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
+import { nextAuthSecretFile, readOrCreateSecretFile } from "../lib/auth/secret";
 
 const args = new Set(process.argv.slice(2));
 const isDev = args.has("--dev");
@@ -26,7 +26,8 @@ const env: NodeJS.ProcessEnv = {
   PORT: port,
   DATABASE_URL: process.env.DATABASE_URL ?? "file:./.data/channelkeys.db",
   NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? `http://localhost:${port}`,
-  NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? localSecret("nextauth-secret"),
+  // The same file the app falls back to (lib/auth/secret.ts): sessions survive restarts.
+  NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? readOrCreateSecretFile(nextAuthSecretFile(dataDir)),
 };
 if (emulated) {
   env.EBAY_EMULATOR_PORT = emulatorPort;
@@ -36,14 +37,6 @@ if (emulated) {
 }
 
 const children: ChildProcess[] = [];
-
-function localSecret(name: string): string {
-  // The embedded default keeps its secrets in an ignored folder so a restart keeps sessions valid.
-  mkdirSync(dataDir, { recursive: true });
-  const file = path.join(dataDir, name);
-  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString("base64url"), { mode: 0o600 });
-  return readFileSync(file, "utf8").trim();
-}
 
 function runStep(label: string, command: string, commandArgs: string[]): void {
   const result = spawnSync(command, commandArgs, { cwd: root, env, stdio: "inherit" });
