@@ -1,7 +1,8 @@
 "use client";
 
-import { useState, useTransition } from "react";
+import { useState } from "react";
 import { Button, type ButtonSize, type ButtonVariant } from "@/components/ui/button";
+import { ActionError, useActionRunner } from "@/components/ui/use-action-runner";
 import type { ActionResult } from "@/lib/actions/action-result";
 
 type Props = {
@@ -15,9 +16,8 @@ type Props = {
 
 /** Sends the seller to eBay's consent page; stays busy until the browser leaves. */
 export function EbayRedirectButton({ start, label, busyLabel, variant = "primary", size = "md" }: Props) {
-  const [pending, startTransition] = useTransition();
+  const { pending, error, run } = useActionRunner();
   const [leaving, setLeaving] = useState(false);
-  const [error, setError] = useState<string | null>(null);
 
   return (
     <span className="inline-flex flex-col items-start gap-1">
@@ -27,25 +27,19 @@ export function EbayRedirectButton({ start, label, busyLabel, variant = "primary
         loading={pending || leaving}
         loadingLabel={busyLabel}
         onClick={() =>
-          startTransition(async () => {
-            setError(null);
+          run(async () => {
             const result = await start();
-            if (!result.ok) {
-              setError(result.error);
-              return;
+            if (result.ok) {
+              setLeaving(true);
+              window.location.assign(result.data.authorizeUrl);
             }
-            setLeaving(true);
-            window.location.assign(result.data.authorizeUrl);
+            return result;
           })
         }
       >
         {label}
       </Button>
-      {error ? (
-        <span role="alert" className="text-xs text-red-700">
-          {error}
-        </span>
-      ) : null}
+      <ActionError error={error} />
     </span>
   );
 }

@@ -1,10 +1,10 @@
 "use client";
 
 import Link from "next/link";
-import { useState, useTransition } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { Button, buttonClasses } from "@/components/ui/button";
+import { ActionError, useActionRunner } from "@/components/ui/use-action-runner";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { DataTable, TableBody, TableHead, Td, Th, Tr } from "@/components/ui/data-table";
 import { Notice } from "@/components/ui/notice";
@@ -148,8 +148,7 @@ function ItemResult({ item }: { item: CheckRunItemView }) {
 
 function CancelRunButton({ runId, disabled }: { runId: string; disabled: boolean }) {
   const queryClient = useQueryClient();
-  const [pending, startTransition] = useTransition();
-  const [error, setError] = useState<string | null>(null);
+  const { pending, error, run } = useActionRunner();
   return (
     <span className="inline-flex flex-col items-end gap-1">
       <Button
@@ -159,21 +158,16 @@ function CancelRunButton({ runId, disabled }: { runId: string; disabled: boolean
         loading={pending}
         loadingLabel="Cancelling…"
         onClick={() =>
-          startTransition(async () => {
-            setError(null);
+          run(async () => {
             const result = await cancelCheckRunAction({ runId });
-            if (!result.ok) setError(result.error);
             await queryClient.invalidateQueries({ queryKey: checkRunQueryKey(runId) });
+            return result;
           })
         }
       >
         Cancel run
       </Button>
-      {error ? (
-        <span role="alert" className="text-xs text-red-700">
-          {error}
-        </span>
-      ) : null}
+      <ActionError error={error} />
     </span>
   );
 }

@@ -1,15 +1,15 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
+import { useTransition } from "react";
 import { Button } from "@/components/ui/button";
+import { ActionError, useActionRunner } from "@/components/ui/use-action-runner";
 import { markWarningReadAction } from "@/app/(app)/notifications/actions/mark-warning-read";
 import { markAllWarningsReadAction } from "@/app/(app)/notifications/actions/mark-all-warnings-read";
 
 export function MarkReadButton({ warningId, read, title }: { warningId: string; read: boolean; title: string }) {
   const router = useRouter();
-  const [pending, startTransition] = useTransition();
-  const [error, setError] = useState<string | null>(null);
+  const { pending, error, run } = useActionRunner();
   return (
     <span className="inline-flex flex-col items-end gap-1">
       <Button
@@ -18,20 +18,16 @@ export function MarkReadButton({ warningId, read, title }: { warningId: string; 
         loading={pending}
         aria-label={`${read ? "Mark as unread" : "Mark as read"}: ${title}`}
         onClick={() =>
-          startTransition(async () => {
+          run(async () => {
             const result = await markWarningReadAction({ warningId, read: !read });
-            setError(result.ok ? null : result.error);
             if (result.ok) router.refresh();
+            return result;
           })
         }
       >
         {read ? "Mark unread" : "Mark read"}
       </Button>
-      {error ? (
-        <span role="alert" className="text-xs text-red-700">
-          {error}
-        </span>
-      ) : null}
+      <ActionError error={error} />
     </span>
   );
 }
