@@ -49,6 +49,12 @@ export async function completeOAuth(
     ...(ebayUser.accountType ? { accountType: ebayUser.accountType } : {}),
   };
   const signedInAs = ebayUser.username ?? ebayUser.userId;
+  // Bumping stateVersion makes any check still judging the previous grant miss its compare-and-set.
+  const storeGrant = (accountId: string) =>
+    client.ebayAccount.updateMany({
+      where: { id: accountId, workspaceId: state.workspaceId },
+      data: { ...tokenData, stateVersion: { increment: 1 } },
+    });
 
   if (state.intent === "recreate") {
     const account = state.accountId
@@ -69,10 +75,7 @@ export async function completeOAuth(
       });
       return { kind: "wrong_account", accountId: account.id, accountName, signedInAs };
     }
-    await client.ebayAccount.updateMany({
-      where: { id: account.id, workspaceId: state.workspaceId },
-      data: { ...tokenData, stateVersion: { increment: 1 } },
-    });
+    await storeGrant(account.id);
     await recordAuditEvent(client, {
       workspaceId: state.workspaceId,
       actorUserId: actor.userId,
@@ -91,10 +94,7 @@ export async function completeOAuth(
   const existing = await client.ebayAccount.findFirst({ where: key });
   let accountId: string;
   if (existing) {
-    await client.ebayAccount.updateMany({
-      where: { id: existing.id, workspaceId: state.workspaceId },
-      data: { ...tokenData, stateVersion: { increment: 1 } },
-    });
+    await storeGrant(existing.id);
     accountId = existing.id;
   } else {
     try {
@@ -107,10 +107,7 @@ export async function completeOAuth(
       // Two callbacks for the same eBay user raced: the unique key kept one row; update it instead.
       const raced = await client.ebayAccount.findFirst({ where: key, select: { id: true } });
       if (!raced) throw error;
-      await client.ebayAccount.updateMany({
-        where: { id: raced.id, workspaceId: state.workspaceId },
-        data: { ...tokenData, stateVersion: { increment: 1 } },
-      });
+      await storeGrant(raced.id);
       accountId = raced.id;
     }
   }
