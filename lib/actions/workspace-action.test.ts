@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
-import type { Session } from "next-auth";
 import { createTestDatabase } from "@/test/support/test-database";
 
 // Only the edges Next.js owns are replaced: who the session says is signed in, and the browser's
@@ -8,17 +7,9 @@ import { createTestDatabase } from "@/test/support/test-database";
 // against a SQLite file.
 const sessionState = vi.hoisted(() => ({ userId: null as string | null, workspaceCookie: undefined as string | undefined }));
 
-vi.mock("next-auth", async (importOriginal) => {
-  const actual = await importOriginal<typeof import("next-auth")>();
-  return {
-    ...actual,
-    getServerSession: vi.fn(async (): Promise<Session | null> =>
-      sessionState.userId
-        ? { user: { id: sessionState.userId, email: "x@example.com", name: "x" }, expires: "2999-01-01T00:00:00.000Z" }
-        : null,
-    ),
-  };
-});
+vi.mock("next-auth", async (importOriginal) =>
+  (await import("@/test/support/next-auth-session")).withSignedInUser(await importOriginal(), () => sessionState.userId, "x@example.com"),
+);
 
 vi.mock("next/headers", () => ({
   cookies: async () => ({

@@ -6,22 +6,13 @@ import { createTestDatabase, type TestDatabase } from "@/test/support/test-datab
 import { GET_USER_PATH, startEmulator, type EmulatorHarness } from "@/lib/ebay/test-support/emulator";
 import type { Db } from "@/lib/db";
 import { createCheckRun, loadCheckRunView } from "@/lib/checks/check-runs";
-import { processCheckRunsOnce, type ProcessCheckRunsOptions } from "@/lib/checks/run-worker";
-import { connectTestAccount, createTestWorkspace, type TestWorkspace } from "@/lib/checks/test-support/connected-accounts";
+import { processCheckRunsOnce } from "@/lib/checks/run-worker";
+import { connectTestAccount, createTestWorkspace, FAST, type TestWorkspace } from "@/lib/checks/test-support/connected-accounts";
 
 let emulator: EmulatorHarness;
 let database: TestDatabase;
 let db: Db;
 
-// Fast pacing for tests; correctness does not depend on any of these values.
-const FAST: ProcessCheckRunsOptions = {
-  retryBaseMs: 50,
-  leaseMs: 5_000,
-  pollMs: 50,
-  busyRetryMs: 30,
-  quotaCheckSeconds: 3600,
-  abandonedCheckMs: 300,
-};
 
 beforeAll(async () => {
   emulator = await startEmulator();

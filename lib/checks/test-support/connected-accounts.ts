@@ -1,3 +1,4 @@
+import type { ProcessCheckRunsOptions } from "@/lib/checks/run-worker";
 // Test-only: a workspace with eBay accounts connected through the real OAuth path (state, emulator consent,
 // code exchange), so bulk-check tests start from the rows the product itself writes.
 import type { Db } from "@/lib/db";
@@ -34,3 +35,13 @@ export async function connectTestAccount(db: Db, workspace: TestWorkspace, conse
   if (result.kind !== "connected") throw new Error(`connect failed: ${result.kind}`);
   return result.accountId;
 }
+
+// Fast pacing for tests; correctness does not depend on any of these values.
+export const FAST: ProcessCheckRunsOptions = {
+  retryBaseMs: 50,
+  leaseMs: 5_000,
+  pollMs: 50,
+  busyRetryMs: 30,
+  quotaCheckSeconds: 3600,
+  abandonedCheckMs: 300,
+};

@@ -2,21 +2,14 @@
 // workspace. Only Next's edges are replaced (session, cookies, cache); the database and eBay (the
 // emulator over HTTP) are real.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import type { Session } from "next-auth";
 import { createTestDatabase } from "@/test/support/test-database";
 import { startEmulator, type EmulatorHarness } from "@/lib/ebay/test-support/emulator";
 
 const session = vi.hoisted(() => ({ userId: null as string | null }));
 
-vi.mock("next-auth", async (importOriginal) => {
-  const actual = await importOriginal<typeof import("next-auth")>();
-  return {
-    ...actual,
-    getServerSession: vi.fn(async (): Promise<Session | null> =>
-      session.userId ? { user: { id: session.userId, email: "x@example.test", name: "x" }, expires: "2999-01-01T00:00:00.000Z" } : null,
-    ),
-  };
-});
+vi.mock("next-auth", async (importOriginal) =>
+  (await import("@/test/support/next-auth-session")).withSignedInUser(await importOriginal(), () => session.userId, "x@example.test"),
+);
 vi.mock("next/headers", () => ({ cookies: async () => ({ get: () => undefined }) }));
 vi.mock("next/cache", () => ({ revalidatePath: vi.fn() }));
 

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import type { Session } from "next-auth";
 import { createTestDatabase } from "@/test/support/test-database";
 import { recordAuditEvent } from "@/lib/audit/record";
 
@@ -7,17 +6,9 @@ import { recordAuditEvent } from "@/lib/audit/record";
 // membership lookup, permission check, query and CSV run for real against a SQLite file.
 const sessionState = vi.hoisted(() => ({ userId: null as string | null }));
 
-vi.mock("next-auth", async (importOriginal) => {
-  const actual = await importOriginal<typeof import("next-auth")>();
-  return {
-    ...actual,
-    getServerSession: vi.fn(async (): Promise<Session | null> =>
-      sessionState.userId
-        ? { user: { id: sessionState.userId, email: "x@example.com", name: "x" }, expires: "2999-01-01T00:00:00.000Z" }
-        : null,
-    ),
-  };
-});
+vi.mock("next-auth", async (importOriginal) =>
+  (await import("@/test/support/next-auth-session")).withSignedInUser(await importOriginal(), () => sessionState.userId, "x@example.com"),
+);
 
 vi.mock("next/headers", () => ({ cookies: async () => ({ get: () => undefined }) }));
 

@@ -1,21 +1,14 @@
 // The eBay callback as the browser reaches it after consent: a real SQLite file, the real emulator
 // over HTTP for the code exchange, and only the session (next-auth) replaced.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import type { Session } from "next-auth";
 import { NextRequest } from "next/server";
 import { createTestDatabase } from "@/test/support/test-database";
 import { startEmulator, type EmulatorHarness } from "@/lib/ebay/test-support/emulator";
 
 const session = vi.hoisted(() => ({ userId: null as string | null }));
-vi.mock("next-auth", async (importOriginal) => {
-  const actual = await importOriginal<typeof import("next-auth")>();
-  return {
-    ...actual,
-    getServerSession: vi.fn(async (): Promise<Session | null> =>
-      session.userId ? { user: { id: session.userId, email: "cb@example.test", name: "cb" }, expires: "2999-01-01T00:00:00.000Z" } : null,
-    ),
-  };
-});
+vi.mock("next-auth", async (importOriginal) =>
+  (await import("@/test/support/next-auth-session")).withSignedInUser(await importOriginal(), () => session.userId, "cb@example.test"),
+);
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let emulator: EmulatorHarness;
