@@ -20,6 +20,7 @@ export type AccountTestResult = {
   refreshed: boolean;
   ebayCalls: number;
   retryAfterSeconds?: number;
+  retryAfterFromEbay?: boolean;
 };
 
 const STATE_WRITE_ATTEMPTS = 3;
@@ -199,5 +200,6 @@ export async function testAccount(
     refreshed: refreshedHere,
     ebayCalls: outcome.ebayCalls,
     retryAfterSeconds: outcome.retryAfterSeconds,
+    retryAfterFromEbay: outcome.retryAfterFromEbay,
   };
 }

@@ -20,16 +20,25 @@ describe("decideRetry", () => {
   });
 
   it("honours eBay's Retry-After and slows the whole run on a rate limit", () => {
-    expect(decideRetry({ status: "ebay_unavailable", cause: "rate_limited", retryAfterSeconds: 7 }, 1, settings)).toEqual({
+    expect(decideRetry({ status: "ebay_unavailable", cause: "rate_limited", retryAfterSeconds: 7, retryAfterFromEbay: true }, 1, settings)).toEqual({
       kind: "retry",
       delayMs: 7000,
       rateLimited: true,
     });
   });
 
+  it("honours a wait eBay stated even when it equals the verdict's own default", () => {
+    expect(
+      decideRetry({ status: "ebay_unavailable", cause: "server_error", retryAfterSeconds: 60, retryAfterFromEbay: true }, 1, settings),
+    ).toMatchObject({ kind: "retry", delayMs: 60_000 });
+    expect(
+      decideRetry({ status: "ebay_unavailable", cause: "rate_limited", retryAfterSeconds: 200, retryAfterFromEbay: true }, 1, settings),
+    ).toMatchObject({ kind: "retry", delayMs: 200_000 });
+  });
+
   it("stops after the attempt limit, for the operator's own key problem, and for waits longer than a run holds", () => {
     expect(decideRetry({ status: "ebay_unavailable", cause: "server_error", retryAfterSeconds: 60 }, 3, settings)).toEqual({ kind: "final" });
     expect(decideRetry({ status: "ebay_unavailable", cause: "app_credentials_invalid", retryAfterSeconds: 3600 }, 1, settings)).toEqual({ kind: "final" });
-    expect(decideRetry({ status: "ebay_unavailable", cause: "rate_limited", retryAfterSeconds: 3000 }, 1, settings)).toEqual({ kind: "final" });
+    expect(decideRetry({ status: "ebay_unavailable", cause: "rate_limited", retryAfterSeconds: 3000, retryAfterFromEbay: true }, 1, settings)).toEqual({ kind: "final" });
   });
 });

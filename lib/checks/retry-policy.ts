@@ -1,9 +1,8 @@
 // What a bulk run does after one check of one item: keep the verdict, or try again later.
 // Only "eBay unavailable" is ever retried: healthy and needs-re-authorization are eBay's definite word.
-import { DEFAULT_RETRY_AFTER_SECONDS, type UnavailableCause } from "@/lib/tokens/verdict";
 import type { CheckRunSettings } from "@/lib/checks/check-run-settings";
 
-export type CheckOutcome = { status: string; cause: string | null; retryAfterSeconds?: number };
+export type CheckOutcome = { status: string; cause: string | null; retryAfterSeconds?: number; retryAfterFromEbay?: boolean };
 
 export type RetryDecision =
   | { kind: "final" }
@@ -17,13 +16,11 @@ export type RetryDecision =
 /**
  * The verdict fills in a default wait when eBay sent no Retry-After (lib/tokens/verdict.ts), e.g. 60 s for
  * a 5xx and 900 s for a rate limit. Those defaults suit the scheduler's next visit, not a run someone is
- * watching, so a run treats a value equal to the cause's default as "eBay did not say" and uses its own
- * exponential backoff; a value eBay did send is honoured as the minimum wait.
+ * watching, so a run uses its own exponential backoff unless eBay itself said how long to wait, which is
+ * honoured as the minimum wait.
  */
 export function explicitRetryAfterSeconds(outcome: CheckOutcome): number | undefined {
-  if (outcome.retryAfterSeconds === undefined || outcome.cause === null) return undefined;
-  const fallback = DEFAULT_RETRY_AFTER_SECONDS[outcome.cause as UnavailableCause];
-  return outcome.retryAfterSeconds === fallback ? undefined : outcome.retryAfterSeconds;
+  return outcome.retryAfterFromEbay ? outcome.retryAfterSeconds : undefined;
 }
 
 export function decideRetry(outcome: CheckOutcome, attemptsSoFar: number, settings: CheckRunSettings): RetryDecision {

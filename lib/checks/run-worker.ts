@@ -443,7 +443,14 @@ type ClaimedItem = ReadyItem;
 async function checkItem(context: RunContext, item: ClaimedItem, claimedAt: Date): Promise<void> {
   const { client, settings } = context;
   const release = await context.slots.acquire();
-  let result: { status: string; cause: string | null; message: string; ebayCalls: number; retryAfterSeconds?: number };
+  let result: {
+    status: string;
+    cause: string | null;
+    message: string;
+    ebayCalls: number;
+    retryAfterSeconds?: number;
+    retryAfterFromEbay?: boolean;
+  };
   try {
     if (context.stopped) return;
     const account = await loadAccountForTest(client, context.workspaceId, item.accountId);

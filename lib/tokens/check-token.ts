@@ -54,6 +54,8 @@ export type TokenCheckOutcome = {
   /** HTTP calls made to eBay by this check (the injected refresh counts as one each time it is called). */
   ebayCalls: number;
   retryAfterSeconds?: number;
+  /** Whether eBay itself gave retryAfterSeconds (Retry-After) or it is the verdict's default. */
+  retryAfterFromEbay?: boolean;
 };
 
 export async function checkToken(input: TokenCheckInput): Promise<TokenCheckOutcome> {
@@ -76,7 +78,7 @@ export async function checkToken(input: TokenCheckInput): Promise<TokenCheckOutc
     ...(tokenStatus ? { tokenStatus } : {}),
     ebayCalls,
     ...(verdict.status === "ebay_unavailable" && verdict.retryAfterSeconds !== undefined
-      ? { retryAfterSeconds: verdict.retryAfterSeconds }
+      ? { retryAfterSeconds: verdict.retryAfterSeconds, retryAfterFromEbay: verdict.retryAfterFromEbay === true }
       : {}),
   });
 

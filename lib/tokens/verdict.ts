@@ -41,6 +41,8 @@ export type UnavailableVerdict = {
   cause: UnavailableCause;
   message: string;
   retryAfterSeconds?: number;
+  /** True when eBay itself said how long to wait (Retry-After); false when retryAfterSeconds is our default. */
+  retryAfterFromEbay?: boolean;
 };
 /** What one check concludes. (unchecked and disconnected are account states no check produces.) */
 export type Verdict = HealthyVerdict | NeedsReauthVerdict | UnavailableVerdict;
@@ -87,7 +89,13 @@ export function needsReauth(cause: ReauthCause, message: string, revokedAt?: Dat
 }
 
 export function unavailable(cause: UnavailableCause, message: string, retryAfterSeconds?: number): UnavailableVerdict {
-  return { status: "ebay_unavailable", cause, message, retryAfterSeconds: retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS[cause] };
+  return {
+    status: "ebay_unavailable",
+    cause,
+    message,
+    retryAfterSeconds: retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS[cause],
+    retryAfterFromEbay: retryAfterSeconds !== undefined,
+  };
 }
 
 /**
