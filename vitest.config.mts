@@ -9,6 +9,7 @@ export default defineConfig({
     },
   },
   test: {
+    globalSetup: ["test/support/postgres-global-setup.ts"],
     include: ["lib/**/*.test.ts", "app/**/*.test.ts", "emulator/**/*.test.ts", "scripts/**/*.test.ts", "test/**/*.test.ts"],
     environment: "node",
     pool: "forks",

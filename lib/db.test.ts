@@ -1,9 +1,7 @@
-import { existsSync } from "node:fs";
-import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTokenCipher } from "@/lib/crypto/token-cipher";
 import { generateTokenKey, keyRing } from "@/lib/crypto/token-keys";
-import { createDbClient, databaseUrlFromEnv, DEFAULT_DATABASE_URL, type Db, type DbTransaction } from "@/lib/db";
+import { createDbClient, databaseUrlFromEnv, type Db, type DbTransaction } from "@/lib/db";
 import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
 
 const ACCESS = "v^1.1#i^1#access-token-plaintext";
@@ -21,13 +19,8 @@ afterEach(async () => {
   await testDb.cleanup();
 });
 
-function rawTokens(): RawTokens[] {
-  const sqlite = new Database(testDb.file, { readonly: true });
-  try {
-    return sqlite.prepare('SELECT "ebayUserId", "accessToken", "refreshToken" FROM "EbayAccount" ORDER BY "ebayUserId"').all() as RawTokens[];
-  } finally {
-    sqlite.close();
-  }
+function rawTokens(): Promise<RawTokens[]> {
+  return testDb.query<RawTokens>('SELECT "ebayUserId", "accessToken", "refreshToken" FROM "EbayAccount" ORDER BY "ebayUserId"');
 }
 
 function expectSealed(value: string | null, plaintext: string): void {
@@ -48,7 +41,7 @@ describe("token encryption extension", () => {
     expect(created).not.toHaveProperty("accessToken");
     expect(created).not.toHaveProperty("refreshToken");
 
-    const [raw] = rawTokens();
+    const [raw] = await rawTokens();
     expectSealed(raw!.accessToken, ACCESS);
     expectSealed(raw!.refreshToken, REFRESH);
 
@@ -88,7 +81,7 @@ describe("token encryption extension", () => {
       data: { name: "Nested", accounts: { create: [{ environment: "production", ebayUserId: "d", accessToken: "d-access" }] } },
     });
 
-    const raw = rawTokens();
+    const raw = await rawTokens();
     expect(raw.map((row) => row.ebayUserId)).toEqual(["a", "b", "c", "d"]);
     expectSealed(raw[0]!.accessToken, "a-access-2");
     expectSealed(raw[0]!.refreshToken, "a-refresh");
@@ -124,7 +117,7 @@ describe("token encryption extension", () => {
       await tx.ebayAccount.update({ where: { id: current.id }, data: { accessToken: "rotated-in-tx" } });
     };
     await db.$transaction(refreshInTransaction);
-    expectSealed(rawTokens()[0]!.accessToken, "rotated-in-tx");
+    expectSealed((await rawTokens())[0]!.accessToken, "rotated-in-tx");
     expect((await db.ebayAccount.findFirstOrThrow({ omit: { accessToken: false } })).accessToken).toBe("rotated-in-tx");
   });
 
@@ -134,7 +127,7 @@ describe("token encryption extension", () => {
     try {
       const workspaceId = await workspace();
       await explicit.ebayAccount.create({ data: { ...account(workspaceId, "u1"), accessToken: ACCESS } });
-      expect(rawTokens()[0]!.accessToken!.startsWith("v1.explicit.")).toBe(true);
+      expect((await rawTokens())[0]!.accessToken!.startsWith("v1.explicit.")).toBe(true);
       expect((await explicit.ebayAccount.findFirstOrThrow({ omit: { accessToken: false } })).accessToken).toBe(ACCESS);
       await expect(db.ebayAccount.findFirst({ omit: { accessToken: false } })).rejects.toThrow(/unknown key id "explicit"/);
     } finally {
@@ -143,26 +136,23 @@ describe("token encryption extension", () => {
   });
 });
 
-describe("SQLite connection", () => {
-  it("runs in WAL mode with busy_timeout, foreign keys and synchronous=NORMAL", async () => {
-    const pragma = async (name: string) => {
-      const [row] = await db.$queryRawUnsafe<Record<string, unknown>[]>(`PRAGMA ${name}`);
-      return Object.values(row!)[0];
-    };
-    expect(await pragma("journal_mode")).toBe("wal");
-    expect(Number(await pragma("busy_timeout"))).toBe(5000);
-    expect(Number(await pragma("foreign_keys"))).toBe(1);
-    expect(Number(await pragma("synchronous"))).toBe(1); // NORMAL
-
-    // WAL is a property of the file, not only of our connection: a separate connection sees it too.
-    await workspace();
-    expect(existsSync(`${testDb.file}-wal`)).toBe(true);
-    const sqlite = new Database(testDb.file, { readonly: true });
-    try {
-      expect(sqlite.pragma("journal_mode", { simple: true })).toBe("wal");
-    } finally {
-      sqlite.close();
+describe("PostgreSQL connection", () => {
+  it("stores timestamps as timestamptz and change sets as jsonb", async () => {
+    const columns = await testDb.query<{ table_name: string; column_name: string; data_type: string }>(
+      `SELECT table_name, column_name, data_type FROM information_schema.columns
+       WHERE table_schema = 'public' AND (data_type LIKE 'timestamp%' OR column_name = 'changes')`,
+    );
+    expect(columns.length).toBeGreaterThan(20);
+    for (const column of columns) {
+      if (column.column_name === "changes") expect(column.data_type).toBe("jsonb");
+      else expect(`${column.table_name}.${column.column_name}: ${column.data_type}`).toMatch(/: timestamp with time zone$/);
     }
+  });
+
+  it("refuses a status the code does not know (CHECK constraints)", async () => {
+    const workspaceId = await workspace();
+    await expect(db.ebayAccount.create({ data: { ...account(workspaceId, "u1"), status: "sort_of_ok" } })).rejects.toThrow();
+    await expect(db.membership.create({ data: { workspaceId, userId: "nobody", role: "superuser" } })).rejects.toThrow();
   });
 
   it("enforces the schema's cascades (foreign_keys=ON)", async () => {
@@ -175,13 +165,15 @@ describe("SQLite connection", () => {
 });
 
 describe("databaseUrlFromEnv", () => {
-  it("defaults to the embedded SQLite file", () => {
-    expect(databaseUrlFromEnv({})).toBe(DEFAULT_DATABASE_URL);
-    expect(databaseUrlFromEnv({ DATABASE_URL: "  " })).toBe("file:./.data/channelkeys.db");
-    expect(databaseUrlFromEnv({ DATABASE_URL: "file:/tmp/x.db" })).toBe("file:/tmp/x.db");
+  it("takes a postgres URL and says what to do when there is none", () => {
+    expect(databaseUrlFromEnv({ DATABASE_URL: " postgres://u:p@db.example:5432/ck " })).toBe("postgres://u:p@db.example:5432/ck");
+    expect(databaseUrlFromEnv({ DATABASE_URL: "postgresql://localhost/ck" })).toBe("postgresql://localhost/ck");
+    expect(() => databaseUrlFromEnv({})).toThrow(/DATABASE_URL is not set\. Start ChannelKeys with `npm start`/);
+    expect(() => databaseUrlFromEnv({ DATABASE_URL: "  " })).toThrow(/not set/);
   });
 
-  it("refuses URLs it has no adapter for", () => {
-    expect(() => createDbClient("mysql://localhost/x")).toThrow(/Unsupported DATABASE_URL scheme "mysql:"/);
+  it("refuses URLs of other databases", () => {
+    expect(() => databaseUrlFromEnv({ DATABASE_URL: "file:./.data/channelkeys.db" })).toThrow(/PostgreSQL only \(got "file:"\)/);
+    expect(() => databaseUrlFromEnv({ DATABASE_URL: "mysql://localhost/x" })).toThrow(/got "mysql:"/);
   });
 });

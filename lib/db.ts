@@ -1,29 +1,47 @@
-import { mkdirSync } from "node:fs";
-import path from "node:path";
-import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
-import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+import { PrismaPg } from "@prisma/adapter-pg";
 import { defaultTokenCipher, type TokenCipher } from "@/lib/crypto/token-cipher";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 
 // No `import "server-only"`: scripts run this file through tsx too. Pages must still never
 // import it from client components.
 
-export const DEFAULT_DATABASE_URL = "file:./.data/channelkeys.db";
-
-/** DATABASE_URL, or the embedded SQLite default. Relative file: paths resolve against the working directory. */
+/**
+ * DATABASE_URL (postgres://…). The web server, the worker and every script get it from scripts/db/embedded-postgres.ts,
+ * which starts the embedded PostgreSQL when the variable is unset; a process started any other way must set it.
+ */
 export function databaseUrlFromEnv(env: Record<string, string | undefined> = process.env): string {
   const url = env.DATABASE_URL?.trim();
-  return url ? url : DEFAULT_DATABASE_URL;
+  if (!url) {
+    throw new Error(
+      "DATABASE_URL is not set. Start ChannelKeys with `npm start`, `npm run dev` or `npm run worker` (they start the embedded PostgreSQL), or set DATABASE_URL=postgres://…",
+    );
+  }
+  if (!/^postgres(ql)?:\/\//.test(url)) {
+    throw new Error(`DATABASE_URL must be a postgres:// URL; ChannelKeys runs on PostgreSQL only (got "${url.split(":")[0]}:").`);
+  }
+  return url;
+}
+
+/** Connections one process keeps to PostgreSQL for queries (DATABASE_POOL_SIZE, default 10). */
+export function databasePoolSize(env: Record<string, string | undefined> = process.env): number {
+  const parsed = Number(env.DATABASE_POOL_SIZE);
+  return Number.isInteger(parsed) && parsed > 0 ? parsed : 10;
 }
 
 export type CreateDbClientOptions = {
   /** Cipher for the token columns; defaults to the process-wide one (TOKEN_ENCRYPTION_KEYS / key file), resolved at each query. */
   tokenCipher?: TokenCipher;
+  /** Pool size (default DATABASE_POOL_SIZE). */
+  poolSize?: number;
 };
 
 export function createDbClient(databaseUrl: string, options: CreateDbClientOptions = {}) {
   const base = new PrismaClient({
-    adapter: adapterFactoryFor(databaseUrl),
+    adapter: new PrismaPg(
+      { connectionString: databaseUrl, max: options.poolSize ?? databasePoolSize(), application_name: "channelkeys" },
+      // A lost connection must not crash the process: the next query opens a new one (and fails clearly if it cannot).
+      { onPoolError: () => {}, onConnectionError: () => {} },
+    ),
     // Tokens stay out of every result unless a query asks: omit: { accessToken: false, refreshToken: false }.
     omit: { ebayAccount: { accessToken: true, refreshToken: true } },
   });
@@ -92,38 +110,6 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== "object") return false;
   const proto = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
-}
-
-/** The only place that knows which database a URL means; a postgres:// branch (adapter-pg) goes here. */
-function adapterFactoryFor(databaseUrl: string): SqlDriverAdapterFactory {
-  if (databaseUrl.startsWith("file:")) return sqliteAdapterFactory(databaseUrl);
-  const scheme = databaseUrl.split(":")[0] ?? "";
-  throw new Error(`Unsupported DATABASE_URL scheme "${scheme}:": only file: (SQLite) URLs are supported for now`);
-}
-
-// WAL lets readers run while a writer commits (and is ~4x faster for our write pattern); synchronous=NORMAL
-// is safe under WAL; foreign_keys makes SQLite honour the schema's onDelete: Cascade.
-const SQLITE_CONNECTION_PRAGMAS = [
-  "PRAGMA journal_mode = WAL",
-  "PRAGMA busy_timeout = 5000",
-  "PRAGMA foreign_keys = ON",
-  "PRAGMA synchronous = NORMAL",
-].join(";\n");
-
-function sqliteAdapterFactory(databaseUrl: string): SqlDriverAdapterFactory {
-  const file = path.resolve(process.cwd(), databaseUrl.slice("file:".length).split("?")[0] ?? "");
-  mkdirSync(path.dirname(file), { recursive: true });
-  // The adapter opens the connection itself and has no hook for pragmas, so they run right after connect.
-  const inner = new PrismaBetterSqlite3({ url: file, timeout: 5000 });
-  return {
-    provider: inner.provider,
-    adapterName: inner.adapterName,
-    async connect() {
-      const adapter = await inner.connect();
-      await adapter.executeScript(SQLITE_CONNECTION_PRAGMAS);
-      return adapter;
-    },
-  };
 }
 
 // One client per process; in development Next re-evaluates modules on every edit, so the

@@ -11,7 +11,7 @@ import {
   lockfileContent,
   readMigrationsList,
 } from "./migrations-directory";
-import { loadSchemaEngine, type SchemaEngine } from "./schema-engine-wasm";
+import { loadSchemaEngine, takeSchemaEnginePanicMessage, type SchemaEngine } from "./schema-engine-wasm";
 
 const NO_FILTERS: SchemaFilter = { externalTables: [], externalEnums: [] };
 
@@ -89,6 +89,8 @@ async function withSchemaEngine<T>(
     );
     return await work(engine);
   } catch (error) {
+    const panic = takeSchemaEnginePanicMessage();
+    if (panic) throw new Error(`Prisma's schema engine panicked: ${panic}`, { cause: error });
     throw explainEngineError(error, boundFactory.errorRegistry);
   } finally {
     engine?.free();

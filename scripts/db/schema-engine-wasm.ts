@@ -9,6 +9,15 @@ type SchemaEngineBindings = typeof import("@prisma/schema-engine-wasm/schema_eng
   __wbg_set_wasm(exports: WebAssembly.Exports): void;
 };
 
+let lastPanicMessage: string | undefined;
+
+/** The message of the engine's last panic, if it panicked: its errors then say only "unreachable". */
+export function takeSchemaEnginePanicMessage(): string | undefined {
+  const message = lastPanicMessage;
+  lastPanicMessage = undefined;
+  return message;
+}
+
 let loading: Promise<typeof SchemaEngine> | undefined;
 
 /**
@@ -31,6 +40,14 @@ async function instantiate(): Promise<typeof SchemaEngine> {
   const wasmPath = path.join(path.dirname(gluePath), "schema_engine_bg.wasm");
   const module = await WebAssembly.compile(await readFile(wasmPath));
   const instance = await WebAssembly.instantiate(module, { "./schema_engine_bg.js": withUnrefTimers(bindings) });
+  // The engine reports a Rust panic through this global before it throws; without it the panic's own message is
+  // lost behind "Cannot read properties of undefined".
+  const globals = globalThis as typeof globalThis & { PRISMA_WASM_PANIC_REGISTRY?: { set_message(message: string): void } };
+  globals.PRISMA_WASM_PANIC_REGISTRY ??= {
+    set_message(message: string) {
+      lastPanicMessage = message;
+    },
+  };
   bindings.__wbg_set_wasm(instance.exports);
   (instance.exports.__wbindgen_start as () => void)();
   return bindings.SchemaEngine;

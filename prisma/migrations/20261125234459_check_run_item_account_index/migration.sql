@@ -1,2 +1,0 @@
--- CreateIndex
-CREATE INDEX "CheckRunItem_accountId_status_idx" ON "CheckRunItem"("accountId", "status");
