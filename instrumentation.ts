@@ -1,12 +1,10 @@
-// Background work of the Next server process. Each job guards itself against running twice (leases in the
-// database), so several server processes may all start it. CHANNELKEYS_BACKGROUND=off starts none of it
-// (e.g. for a process that only serves pages while a separate worker does the upkeep).
+// Background work of the Next server process: it works queue jobs (bulk checks, upkeep, warning delivery) like any
+// `npm run worker` process; the queue gives each job to one worker, so any number of them may run.
+// CHANNELKEYS_BACKGROUND=off starts none of it (a process that only serves pages while separate workers do the jobs).
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   if (process.env.CHANNELKEYS_BACKGROUND === "off") return;
 
-  const { startCheckRunWorker } = await import("@/lib/checks/run-worker");
-  startCheckRunWorker();
-  const { startScheduler } = await import("@/lib/upkeep/scheduler");
-  startScheduler();
+  const { startBackgroundWork } = await import("@/lib/jobs/background-work");
+  await startBackgroundWork();
 }

@@ -17,6 +17,12 @@ const smtpPort = Number(process.env.E2E_SMTP_PORT ?? 2525 + 2 * (appPort - 3100)
 // when it starts and on /__emulator/reset) and the app's lib/clock.ts reads it. One file per app port.
 const sharedClockFile = path.resolve(__dirname, ".data", `e2e-clock-${appPort}.json`);
 
+function databaseOnServer(serverUrl: string, database: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
 const sharedEnv = {
   NEXT_TELEMETRY_DISABLED: "1",
   EBAY_EMULATOR_PORT: String(emulatorPort),
@@ -87,13 +93,18 @@ export default defineConfig({
       env: {
         ...sharedEnv,
         PORT: String(appPort),
-        DATABASE_URL: `file:./.data/e2e-${appPort}.db`,
+        // TEST_DATABASE_URL: a PostgreSQL server of your own (a database per app port on it); otherwise an embedded
+        // PostgreSQL of the suite's own in .data/e2e-<port>. Either way the database starts empty each run.
+        ...(process.env.TEST_DATABASE_URL
+          ? { DATABASE_URL: databaseOnServer(process.env.TEST_DATABASE_URL, `channelkeys_e2e_${appPort}`) }
+          : { CHANNELKEYS_DATA_DIR: `.data/e2e-${appPort}`, EMBEDDED_POSTGRES_PORT: String(55_100 + (appPort - 3100)) }),
         NEXTAUTH_URL: appUrl,
         // Every spec signs up fresh users from this one machine.
         SIGN_UP_LIMIT_PER_IP_PER_HOUR: "1000",
-        // Upkeep: only the warnings sweep, every 2 s, so a warning email arrives within a spec; the checks
-        // sweep stays off so no background Test changes another spec's accounts (or spends emulator calls).
-        UPKEEP_INTERVAL_SECONDS: "2",
+        // Upkeep: only the warnings sweep (a check that changes a state queues its evaluation within a second, so a
+        // warning email arrives within a spec); the checks sweep stays off so no background Test changes another
+        // spec's accounts (or spends emulator calls).
+        WARNING_EVALUATION_DELAY_MS: "500",
         UPKEEP_SWEEPS: "warnings",
         SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
         ALERT_EMAIL_FROM: "ChannelKeys <alerts@channelkeys.test>",

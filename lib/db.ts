@@ -46,7 +46,7 @@ export function createDbClient(databaseUrl: string, options: CreateDbClientOptio
     omit: { ebayAccount: { accessToken: true, refreshToken: true } },
   });
   const cipher = () => options.tokenCipher ?? defaultTokenCipher();
-  return base.$extends({
+  const client = base.$extends({
     name: "ebay-token-encryption",
     query: {
       // Every model, not only ebayAccount: nested writes (workspace.create({ data: { accounts: … } }))
@@ -59,6 +59,17 @@ export function createDbClient(databaseUrl: string, options: CreateDbClientOptio
       },
     },
   });
+  databaseUrls.set(client, databaseUrl);
+  return client;
+}
+
+// Which database a client talks to: advisory locks (lib/advisory-lock.ts) need connections of their own to it.
+const databaseUrls = new WeakMap<object, string>();
+
+export function databaseUrlOf(client: Db): string {
+  const url = databaseUrls.get(client as object) ?? (client === db ? databaseUrls.get(getDb() as object) : undefined);
+  if (!url) throw new Error("databaseUrlOf: not a client made by createDbClient");
+  return url;
 }
 
 export type Db = ReturnType<typeof createDbClient>;

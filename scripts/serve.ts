@@ -1,20 +1,22 @@
-// One command from a fresh clone to a working dashboard: prepares the embedded database,
-// starts the eBay emulator when no eBay keyset is configured, builds and serves Next.js.
+// One command from a fresh clone to a working dashboard: starts the embedded PostgreSQL (or uses DATABASE_URL),
+// migrates it, starts the eBay emulator when no eBay keyset is configured, builds and serves Next.js.
 //   tsx scripts/serve.ts            production build + `next start` (npm start)
 //   tsx scripts/serve.ts --dev      `next dev` (npm run dev)
 //   --no-emulator                   never start the emulator (tests start their own)
-//   --fresh-database                delete the SQLite file first (end-to-end tests)
+//   --fresh-database                drop and recreate the database first (end-to-end tests)
 //   --skip-build                    reuse the existing .next build
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
+import pg from "pg";
 import { nextAuthSecretFile, readOrCreateSecretFile } from "../lib/auth/secret";
+import { dataDirectory, DatabaseUnavailableError, resolveDatabase, type ResolvedDatabase } from "./db/embedded-postgres";
+import { migrateDatabase } from "./db/migrate-database";
 
 const args = new Set(process.argv.slice(2));
 const isDev = args.has("--dev");
 const root = path.resolve(__dirname, "..");
 const bin = (name: string) => path.join(root, "node_modules", ".bin", name);
-const dataDir = path.join(root, ".data");
+const dataDir = dataDirectory();
 
 const port = process.env.PORT ?? "3000";
 const emulated = !process.env.EBAY_CLIENT_ID;
@@ -24,7 +26,6 @@ const env: NodeJS.ProcessEnv = {
   ...process.env,
   NEXT_TELEMETRY_DISABLED: "1",
   PORT: port,
-  DATABASE_URL: process.env.DATABASE_URL ?? "file:./.data/channelkeys.db",
   NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? `http://localhost:${port}`,
   // The same file the app falls back to (lib/auth/secret.ts): sessions survive restarts.
   NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? readOrCreateSecretFile(nextAuthSecretFile(dataDir)),
@@ -42,7 +43,8 @@ function runStep(label: string, command: string, commandArgs: string[]): void {
   const result = spawnSync(command, commandArgs, { cwd: root, env, stdio: "inherit" });
   if (result.status !== 0) {
     console.error(`\n${label} failed (exit ${result.status ?? result.signal}).`);
-    process.exit(result.status ?? 1);
+    void database?.stop().finally(() => process.exit(result.status ?? 1));
+    throw new Error(`${label} failed`);
   }
 }
 
@@ -59,33 +61,61 @@ function startChild(command: string, commandArgs: string[]): ChildProcess {
 }
 
 let stopping = false;
+let database: ResolvedDatabase | undefined;
 function stop(code: number): void {
   if (stopping) return;
   stopping = true;
+  const exited = children.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once("exit", resolve))));
   for (const child of children) child.kill("SIGTERM");
-  setTimeout(() => process.exit(code), 500).unref();
+  // The web server stops first (its jobs go back to the queue), then the embedded database if this process started it.
+  void Promise.race([Promise.all(exited), new Promise((resolve) => setTimeout(resolve, 5_000))])
+    .then(() => database?.stop())
+    .finally(() => process.exit(code));
 }
 process.on("SIGINT", () => stop(0));
 process.on("SIGTERM", () => stop(0));
 
-mkdirSync(dataDir, { recursive: true });
-if (args.has("--fresh-database")) {
-  const file = env.DATABASE_URL!.replace(/^file:/, "");
-  for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(path.resolve(root, file + suffix), { force: true });
+async function recreateDatabase(url: string): Promise<void> {
+  const target = new URL(url);
+  const name = decodeURIComponent(target.pathname.slice(1));
+  const admin = new URL(url);
+  admin.pathname = "/postgres";
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(name)} WITH (FORCE)`);
+    await client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`);
+  } finally {
+    await client.end();
+  }
 }
-runStep("Database migration", bin("tsx"), ["scripts/db-migrate.ts", "deploy"]);
-if (emulated) runStep("Demo workspace", bin("tsx"), ["scripts/seed-demo.ts"]);
-if (!isDev && !args.has("--skip-build")) runStep("Build", bin("next"), ["build"]);
 
-if (emulated && !args.has("--no-emulator")) {
-  env.EBAY_EMULATOR_STATE_FILE ??= path.join(dataDir, "emulator-state.json");
-  startChild(bin("tsx"), ["emulator/src/main.ts"]);
-}
-startChild(bin("next"), [isDev ? "dev" : "start", "-p", port]);
+async function main(): Promise<void> {
+  // A server of your own may not have the database yet: a fresh one is made before it is checked.
+  if (args.has("--fresh-database") && process.env.DATABASE_URL) await recreateDatabase(process.env.DATABASE_URL);
+  database = await resolveDatabase({ log: (line) => console.log(line) });
+  env.DATABASE_URL = database.url;
+  if (args.has("--fresh-database") && database.source !== "external") await recreateDatabase(database.url);
+  const { applied } = await migrateDatabase(database.url);
+  for (const name of applied) console.log(`Database: applied ${name}`);
+  if (emulated) runStep("Demo workspace", bin("tsx"), ["scripts/seed-demo.ts"]);
+  if (!isDev && !args.has("--skip-build")) runStep("Build", bin("next"), ["build"]);
 
-if (emulated) {
+  if (emulated && !args.has("--no-emulator")) {
+    env.EBAY_EMULATOR_STATE_FILE ??= path.join(dataDir, "emulator-state.json");
+    startChild(bin("tsx"), ["emulator/src/main.ts"]);
+  }
+  startChild(bin("next"), [isDev ? "dev" : "start", "-p", port]);
+
   console.log(
-    `\nChannelKeys: http://localhost:${port}  (Emulated eBay at ${env.EBAY_EMULATOR_URL})` +
-      `\nDemo sign-in: demo@channelkeys.test / channelkeys-demo\n`,
+    `\nChannelKeys: http://localhost:${port}` +
+      (emulated ? `  (Emulated eBay at ${env.EBAY_EMULATOR_URL})\nDemo sign-in: demo@channelkeys.test / channelkeys-demo` : "") +
+      `\nDatabase: ${database.source === "external" ? "DATABASE_URL" : `embedded PostgreSQL in ${path.relative(root, path.join(dataDir, "postgres"))}`}\n`,
   );
 }
+
+main().catch((error: unknown) => {
+  console.error(error instanceof DatabaseUnavailableError ? error.message : `ChannelKeys could not start: ${error instanceof Error ? error.message : String(error)}`);
+  void database?.stop().finally(() => process.exit(1));
+  if (!database) process.exit(1);
+});

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import Database from "better-sqlite3";
 import { createTestDatabase } from "@/test/support/test-database";
-import { startEmulator, type EmulatorHarness } from "@/lib/ebay/test-support/emulator";
+import { startEmulator, type EmulatorHarness } from "@/test/support/emulator-harness";
 import { setClockOffsetSeconds } from "@/lib/clock";
 import { consumeOAuthState, createOAuthState } from "@/lib/accounts/oauth-state";
 import { completeOAuth } from "@/lib/accounts/complete-oauth";

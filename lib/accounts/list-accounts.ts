@@ -1,5 +1,5 @@
 // The accounts table's query: one workspace, one status filter, one sort, one page of rows, plus the counts
-// behind the filter pills. Filtering, sorting and paging happen in SQLite so a page costs the same whether the
+// behind the filter pills. Filtering, sorting and paging happen in PostgreSQL so a page costs the same whether the
 // workspace has 5 accounts or 5,000 (the table used to fetch, render and ship every row).
 //
 // Raw SQL because two sort keys are computed: the display name (nickname, else eBay username, else user id,
@@ -34,32 +34,30 @@ export type ListAccountsInput = {
   pageSize?: number;
 };
 
-// DateTime columns are ISO-8601 text (the better-sqlite3 adapter's format): compare them as epoch
-// milliseconds so the expiring cut-off is exactly isExpiring's (expiresAt - now <= warningDays).
-const epochMs = (column: string) => Prisma.raw(`CAST(ROUND((julianday("${column}") - 2440587.5) * 86400000.0) AS INTEGER)`);
-
-function expiringCutoffMs(now: Date, warningDays: number): number {
-  return now.getTime() + warningDays * DAY_MS;
+// The expiring cut-off is exactly isExpiring's (expiresAt - now <= warningDays), to the millisecond: timestamptz(3).
+function expiringCutoff(now: Date, warningDays: number): Date {
+  return new Date(now.getTime() + warningDays * DAY_MS);
 }
 
 /** Healthy with a refresh token ending within the warning window (or already past its stored expiry). */
-function expiringSql(cutoffMs: number): Prisma.Sql {
-  return Prisma.sql`("status" = 'healthy' AND "refreshTokenExpiresAt" IS NOT NULL AND ${epochMs("refreshTokenExpiresAt")} <= ${cutoffMs})`;
+function expiringSql(cutoff: Date): Prisma.Sql {
+  return Prisma.sql`("status" = 'healthy' AND "refreshTokenExpiresAt" IS NOT NULL AND "refreshTokenExpiresAt" <= ${cutoff})`;
 }
 
-function filterSql(filter: StatusFilter, cutoffMs: number): Prisma.Sql {
+function filterSql(filter: StatusFilter, cutoff: Date): Prisma.Sql {
   switch (filter) {
     case "all":
       return Prisma.sql`"status" <> 'disconnected'`;
     case "expiring":
-      return expiringSql(cutoffMs);
+      return expiringSql(cutoff);
     default:
       return Prisma.sql`"status" = ${filter}`;
   }
 }
 
-// accountDisplayName in SQL: a blank nickname or username falls through to the next. lower() folds ASCII only.
-const NAME_SQL = Prisma.raw(`lower(COALESCE(NULLIF(trim("nickname"), ''), NULLIF("ebayUsername", ''), "ebayUserId"))`);
+// accountDisplayName in SQL: a blank nickname or username falls through to the next. COLLATE "C" keeps the order
+// byte-wise whatever the database's locale, so it is the same on every server.
+const NAME_SQL = Prisma.raw(`lower(COALESCE(NULLIF(trim("nickname"), ''), NULLIF("ebayUsername", ''), "ebayUserId")) COLLATE "C"`);
 
 // Most urgent first when sorting by status ascending.
 const STATUS_RANK_SQL = Prisma.raw(
@@ -79,9 +77,9 @@ function orderBySql(sort: SortKey, direction: AccountsView["direction"]): Prisma
     case "status":
       return Prisma.sql`${STATUS_RANK_SQL} ${dir}, ${NAME_SQL} ASC, "id" ASC`;
     case "refreshExpiry":
-      return Prisma.sql`("refreshTokenExpiresAt" IS NULL) ${dir}, ${epochMs("refreshTokenExpiresAt")} ${dir}, ${NAME_SQL} ASC, "id" ASC`;
+      return Prisma.sql`("refreshTokenExpiresAt" IS NULL) ${dir}, "refreshTokenExpiresAt" ${dir}, ${NAME_SQL} ASC, "id" ASC`;
     case "lastChecked":
-      return Prisma.sql`("lastCheckedAt" IS NOT NULL) ${dir}, ${epochMs("lastCheckedAt")} ${dir}, ${NAME_SQL} ASC, "id" ASC`;
+      return Prisma.sql`("lastCheckedAt" IS NOT NULL) ${dir}, "lastCheckedAt" ${dir}, ${NAME_SQL} ASC, "id" ASC`;
   }
 }
 
@@ -92,9 +90,9 @@ export async function countAccountsByFilter(
   db: Db,
   input: { workspaceId: string; now: Date; warningDays?: number },
 ): Promise<AccountFilterCounts> {
-  const cutoffMs = expiringCutoffMs(input.now, input.warningDays ?? DEFAULT_EXPIRY_WARNING_DAYS);
+  const cutoff = expiringCutoff(input.now, input.warningDays ?? DEFAULT_EXPIRY_WARNING_DAYS);
   const rows = await db.$queryRaw<StatusCountRow[]>(Prisma.sql`
-    SELECT "status", COUNT(*) AS total, SUM(CASE WHEN ${expiringSql(cutoffMs)} THEN 1 ELSE 0 END) AS expiring
+    SELECT "status", COUNT(*) AS total, COUNT(*) FILTER (WHERE ${expiringSql(cutoff)}) AS expiring
     FROM "EbayAccount"
     WHERE "workspaceId" = ${input.workspaceId}
     GROUP BY "status"`);
@@ -119,10 +117,10 @@ export async function listAccounts(db: Db, input: ListAccountsInput): Promise<Ac
   const empty = { accounts: [], total, page, pageCount, pageSize, counts };
   if (total === 0) return empty;
 
-  const cutoffMs = expiringCutoffMs(input.now, warningDays);
+  const cutoff = expiringCutoff(input.now, warningDays);
   const idRows = await db.$queryRaw<{ id: string }[]>(Prisma.sql`
     SELECT "id" FROM "EbayAccount"
-    WHERE "workspaceId" = ${input.workspaceId} AND ${filterSql(input.view.filter, cutoffMs)}
+    WHERE "workspaceId" = ${input.workspaceId} AND ${filterSql(input.view.filter, cutoff)}
     ORDER BY ${orderBySql(input.view.sort, input.view.direction)}
     LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`);
   if (idRows.length === 0) return empty;
@@ -148,10 +146,10 @@ export async function checkableAccountIdsInFilter(
   db: Db,
   input: { workspaceId: string; filter: StatusFilter; now: Date; warningDays?: number },
 ): Promise<string[]> {
-  const cutoffMs = expiringCutoffMs(input.now, input.warningDays ?? DEFAULT_EXPIRY_WARNING_DAYS);
+  const cutoff = expiringCutoff(input.now, input.warningDays ?? DEFAULT_EXPIRY_WARNING_DAYS);
   const rows = await db.$queryRaw<{ id: string }[]>(Prisma.sql`
     SELECT "id" FROM "EbayAccount"
-    WHERE "workspaceId" = ${input.workspaceId} AND "status" <> 'disconnected' AND ${filterSql(input.filter, cutoffMs)}
-    ORDER BY ${epochMs("createdAt")} ASC, "id" ASC`);
+    WHERE "workspaceId" = ${input.workspaceId} AND "status" <> 'disconnected' AND ${filterSql(input.filter, cutoff)}
+    ORDER BY "createdAt" ASC, "id" ASC`);
   return rows.map((row) => row.id);
 }

@@ -1,11 +1,13 @@
 import "server-only";
 import type { Db } from "@/lib/db";
 import { now } from "@/lib/clock";
-import { recordAuditEvent } from "@/lib/audit/record";
+import { auditEventData, recordAuditEvent } from "@/lib/audit/record";
+import { addJobSql } from "@/lib/jobs/add-job";
+import { warningEvaluationJob } from "@/lib/warnings/warning-jobs";
 import { checkToken, type TokenCheckOutcome } from "@/lib/tokens/check-token";
 import { refreshUserAccessToken } from "@/lib/ebay/oauth";
 import { singleFlight } from "@/lib/accounts/single-flight";
-import { refreshWithLease } from "@/lib/accounts/refresh-lease";
+import { refreshOnce } from "@/lib/accounts/refresh-lock";
 import { accountDisplayName } from "@/lib/accounts/account-name";
 
 export type CheckTrigger = "manual" | "bulk" | "scheduler" | "connect";
@@ -72,10 +74,10 @@ export async function testAccount(
     refreshToken: account.refreshToken,
     refreshTokenExpiresAt: account.refreshTokenExpiresAt,
     now: now(),
-    // Single flight twice over: in this process (one shared promise) and across processes (a lease on the row).
+    // Single flight twice over: in this process (one shared promise) and across processes (an advisory lock).
     refreshAccessToken: (refreshToken: string, grantedScopes: string[]) =>
       singleFlight(`refresh:${accountId}`, () =>
-        refreshWithLease(client, {
+        refreshOnce(client, {
           accountId,
           staleAccessToken: account.accessToken,
           refreshTokenExpiresAt: account.refreshTokenExpiresAt,
@@ -158,39 +160,43 @@ export async function testAccount(
     }
   }
 
-  await client.tokenCheck.create({
-    data: {
-      workspaceId,
-      accountId,
-      trigger: input.trigger,
-      runId: input.runId ?? null,
-      verdict: verdict.status,
-      cause: verdict.cause ?? null,
-      message: verdict.message,
-      refreshed: refreshedHere,
-      ebayCalls: outcome.ebayCalls,
-      durationMs: Date.now() - startedAt,
-      createdAt: at,
-    },
-  });
-
-  await recordAuditEvent(client, {
-    workspaceId,
-    actorUserId: input.actor.userId,
-    actorLabel: input.actor.label,
-    accountId,
-    accountName: name,
-    action: "account_test",
-    outcome: verdict.status === "healthy" ? "success" : "failure",
-    detail: statusWritten
-      ? verdict.message
-      : `${verdict.message} (Not applied: the token was re-created or disconnected while this check ran.)`,
-    changes:
-      statusWritten && (previousStatus !== verdict.status || previousCause !== (verdict.cause ?? null))
-        ? { status: [previousStatus, verdict.status], cause: [previousCause, verdict.cause ?? null] }
-        : undefined,
-    runId: input.runId,
-  });
+  const statusChanged = statusWritten && (previousStatus !== verdict.status || previousCause !== (verdict.cause ?? null));
+  // The check, its history line and (when it may change what the seller is warned about) a warnings evaluation are
+  // one transaction: a crash never leaves a check without its line, which a run resumed after it would reuse.
+  await client.$transaction([
+    client.tokenCheck.create({
+      data: {
+        workspaceId,
+        accountId,
+        trigger: input.trigger,
+        runId: input.runId ?? null,
+        verdict: verdict.status,
+        cause: verdict.cause ?? null,
+        message: verdict.message,
+        refreshed: refreshedHere,
+        ebayCalls: outcome.ebayCalls,
+        durationMs: Date.now() - startedAt,
+        createdAt: at,
+      },
+    }),
+    client.auditEvent.create({
+      data: auditEventData({
+        workspaceId,
+        actorUserId: input.actor.userId,
+        actorLabel: input.actor.label,
+        accountId,
+        accountName: name,
+        action: "account_test",
+        outcome: verdict.status === "healthy" ? "success" : "failure",
+        detail: statusWritten
+          ? verdict.message
+          : `${verdict.message} (Not applied: the token was re-created or disconnected while this check ran.)`,
+        changes: statusChanged ? { status: [previousStatus, verdict.status], cause: [previousCause, verdict.cause ?? null] } : undefined,
+        runId: input.runId,
+      }),
+    }),
+    ...(statusWritten && (statusChanged || verdict.status !== "healthy") ? [client.$executeRaw(addJobSql(warningEvaluationJob(workspaceId)))] : []),
+  ]);
 
   return {
     accountId,

@@ -67,7 +67,7 @@ function event(overrides: Partial<AuditEventRow> = {}): AuditEventRow {
     action: "status_change",
     outcome: "failure",
     detail: "eBay authorization token has expired and needs to be re-created",
-    changes: JSON.stringify({ status: ["healthy", "needs_reauth"] }),
+    changes: { status: ["healthy", "needs_reauth"] },
     runId: "run-7",
     ...overrides,
   };
@@ -157,7 +157,7 @@ describe("audit CSV export", () => {
           actorLabel: "=cmd()",
           accountName: "@evil",
           detail: "-1+2",
-          changes: JSON.stringify({ nickname: ["a", "b"] }),
+          changes: { nickname: ["a", "b"] },
         }),
       ),
     ) as [string[]];
@@ -168,7 +168,7 @@ describe("audit CSV export", () => {
 
   it("never writes token values even if a change set recorded one", () => {
     const csv = auditEventCsvRecord(
-      event({ changes: JSON.stringify({ accessToken: ["v^1.1#old-secret", "v^1.1#new-secret"] }) }),
+      event({ changes: { accessToken: ["v^1.1#old-secret", "v^1.1#new-secret"] } }),
     );
     expect(csv).not.toContain("secret");
     expect(csv).toContain("[redacted]");

@@ -106,17 +106,11 @@ export type AuditChangeLine = {
 };
 
 /**
- * Parses the stored change set ({field: [before, after]} as JSON text) into display lines.
- * Malformed JSON or entries are skipped rather than breaking the history page.
+ * Turns the stored change set ({field: [before, after]}, a jsonb column) into display lines.
+ * Anything of another shape is skipped rather than breaking the history page.
  */
-export function parseAuditChanges(changesJson: string | null | undefined): AuditChangeLine[] {
-  if (!changesJson) return [];
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(changesJson);
-  } catch {
-    return [];
-  }
+export function parseAuditChanges(changes: unknown): AuditChangeLine[] {
+  const parsed = changes;
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return [];
   const lines: AuditChangeLine[] = [];
   for (const [field, pair] of Object.entries(parsed as Record<string, unknown>)) {

@@ -119,7 +119,7 @@ beforeAll(async () => {
       accountName:
         row.accountId === "acc-removed-long-ago" ? "Removed store" : row.accountId === accountB ? "B's store" : null,
       detail: `event ${row.id}`,
-      changes: JSON.stringify({ status: ["healthy", "needs_reauth"] }),
+      changes: { status: ["healthy", "needs_reauth"] },
     })),
   });
 });

@@ -16,7 +16,8 @@ export type AuditEventRow = {
   action: string;
   outcome: string;
   detail: string;
-  changes: string | null;
+  /** {field: [before, after]}, as stored (jsonb). */
+  changes: Prisma.JsonValue | null;
   runId: string | null;
 };
 

@@ -48,21 +48,24 @@ export type AuditEventInput = {
 };
 
 export async function recordAuditEvent(writer: AuditWriter, event: AuditEventInput): Promise<void> {
-  await writer.auditEvent.create({
-    data: {
-      workspaceId: event.workspaceId,
-      actorUserId: event.actorUserId ?? null,
-      actorLabel: event.actorLabel,
-      accountId: event.accountId ?? null,
-      accountName: event.accountName ?? null,
-      action: event.action,
-      outcome: event.outcome,
-      detail: event.detail ?? "",
-      changes: event.changes ? JSON.stringify(event.changes) : null,
-      runId: event.runId ?? null,
-      // The product's clock, not the database's: under a test clock the history must sit on the
-      // same time axis as the expiries it explains.
-      createdAt: now(),
-    },
-  });
+  await writer.auditEvent.create({ data: auditEventData(event) });
+}
+
+/** The row recordAuditEvent writes, for callers that batch it with other writes in one transaction. */
+export function auditEventData(event: AuditEventInput): Prisma.AuditEventUncheckedCreateInput {
+  return {
+    workspaceId: event.workspaceId,
+    actorUserId: event.actorUserId ?? null,
+    actorLabel: event.actorLabel,
+    accountId: event.accountId ?? null,
+    accountName: event.accountName ?? null,
+    action: event.action,
+    outcome: event.outcome,
+    detail: event.detail ?? "",
+    changes: event.changes ? (event.changes as Prisma.InputJsonObject) : undefined,
+    runId: event.runId ?? null,
+    // The product's clock, not the database's: under a test clock the history must sit on the
+    // same time axis as the expiries it explains.
+    createdAt: now(),
+  };
 }

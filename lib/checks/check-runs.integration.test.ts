@@ -1,21 +1,29 @@
-// Bulk check runs against a real SQLite file and the real emulator over HTTP: verdicts and summary over
-// mixed states, bounded retries that never mark a token bad, restart in the middle, two runs at once,
-// single-flight refresh across processes, and cancel.
-import { spawn } from "node:child_process";
+// Bulk check runs against a real PostgreSQL database, the real job queue and the real emulator over HTTP: verdicts
+// and summary over mixed states, bounded retries that never mark a token bad, a worker process killed in the middle,
+// two runs at once, single-flight refresh across processes, app-wide rate-limit pauses, and cancel.
+import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
-import { GET_USER_PATH, startEmulator, TOKEN_PATH, type EmulatorHarness } from "@/lib/ebay/test-support/emulator";
+import { GET_USER_PATH, startEmulator, TOKEN_PATH, type EmulatorHarness } from "@/test/support/emulator-harness";
 import type { Db } from "@/lib/db";
 import { testAccount } from "@/lib/accounts/test-account";
+import { closeAdvisoryLockPools } from "@/lib/advisory-lock";
 import { createCheckRun, loadCheckRunView, requestCheckRunCancel } from "@/lib/checks/check-runs";
-import { processCheckRunsOnce } from "@/lib/checks/run-worker";
-import { connectTestAccount, createTestWorkspace, FAST, type TestWorkspace } from "@/lib/checks/test-support/connected-accounts";
+import type { JobRunner } from "@/lib/jobs/job-runner";
+import { connectTestAccount, createTestWorkspace, useFastCheckRuns, type TestWorkspace } from "@/test/support/connected-accounts";
+import { startTestJobRunner, waitFor, waitForRunToEnd } from "@/test/support/job-runner";
 
 let emulator: EmulatorHarness;
 let database: TestDatabase;
 let db: Db;
+const runners: JobRunner[] = [];
 
+async function runner(options: { concurrency?: number } = {}): Promise<JobRunner> {
+  const started = await startTestJobRunner(database, options);
+  runners.push(started);
+  return started;
+}
 
 beforeAll(async () => {
   emulator = await startEmulator();
@@ -24,10 +32,16 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await emulator?.close();
+  await closeAdvisoryLockPools();
   await database?.cleanup();
 });
 beforeEach(async () => {
+  useFastCheckRuns();
   await emulator.clearFaults();
+  await db.ebayCallPause.deleteMany();
+});
+afterEach(async () => {
+  await Promise.all(runners.splice(0).map((started) => started.stop()));
 });
 
 type Calls = { byPath: Record<string, number>; refreshesByUsername: Record<string, number> };
@@ -51,10 +65,6 @@ async function connectSellers(workspace: TestWorkspace, prefix: string, count: n
   return sellers;
 }
 
-async function waitFor(condition: () => Promise<boolean>): Promise<void> {
-  while (!(await condition())) await new Promise((resolve) => setTimeout(resolve, 20));
-}
-
 describe("a run over accounts in mixed states", () => {
   it("reaches the right verdicts and summary, retries transient failures and never marks those tokens bad", async () => {
     const workspace = await createTestWorkspace(db);
@@ -71,7 +81,9 @@ describe("a run over accounts in mixed states", () => {
     expect(queued).toMatchObject({ status: "queued", total: 4, done: 0 });
 
     // Four attempts, so even one account meeting all three failures in a row still gets its answer.
-    await processCheckRunsOnce(db, { ...FAST, concurrency: 1, maxAttempts: 4 });
+    useFastCheckRuns({ CHECK_RUN_MAX_ATTEMPTS: "4" });
+    await runner({ concurrency: 1 });
+    await waitForRunToEnd(db, runId);
 
     const view = await loadCheckRunView(db, workspace.workspaceId, runId);
     expect(view).toMatchObject({ status: "completed", total: 4, done: 4 });
@@ -102,7 +114,7 @@ describe("a run over accounts in mixed states", () => {
     const runEvents = await db.auditEvent.findMany({ where: { runId, action: { in: ["check_run_start", "check_run_finish"] } } });
     expect(runEvents.map((event) => event.action).sort()).toEqual(["check_run_finish", "check_run_start"]);
 
-    // The 429's Retry-After was honoured: no account was asked again within that second (the whole run paused).
+    // The 429's Retry-After was honoured: no account was asked again within that second (every eBay job paused).
     const rateLimited = checks.find((check) => check.cause === "rate_limited")!;
     const next = checks.find((check) => check.createdAt.getTime() > rateLimited.createdAt.getTime());
     expect(next!.createdAt.getTime() - rateLimited.createdAt.getTime()).toBeGreaterThanOrEqual(1000);
@@ -113,7 +125,8 @@ describe("a run over accounts in mixed states", () => {
     const [seller] = await connectSellers(workspace, "down", 1);
     await emulator.fault({ pathPrefix: GET_USER_PATH, status: 503 });
     const { runId } = await createCheckRun(db, { workspaceId: workspace.workspaceId, actor: workspace.actor, accountIds: [seller!.accountId], trigger: "manual" });
-    await processCheckRunsOnce(db, { ...FAST, maxAttempts: 3 });
+    await runner();
+    await waitForRunToEnd(db, runId);
 
     const view = await loadCheckRunView(db, workspace.workspaceId, runId);
     expect(view!.items[0]).toMatchObject({ status: "done", verdict: "ebay_unavailable", cause: "server_error", attempts: 3 });
@@ -137,40 +150,41 @@ describe("a run over accounts in mixed states", () => {
   });
 });
 
-describe("a server restart in the middle of a run", () => {
-  it("is resumed by another worker: every account accounted for, none checked twice", async () => {
+describe("a worker process killed in the middle of a run", () => {
+  it("has its jobs handed to another worker: every account accounted for, checked once", async () => {
     const workspace = await createTestWorkspace(db);
     const sellers = await connectSellers(workspace, "restart", 6);
+    await emulator.fault({ pathPrefix: GET_USER_PATH, latencyMs: 300 });
+    const identityBefore = await identityCalls();
+    const doomed = startJobRunnerProcess({ concurrency: 2 });
+    await doomed.ready;
     const { runId } = await createCheckRun(db, {
       workspaceId: workspace.workspaceId,
       actor: workspace.actor,
       accountIds: sellers.map((seller) => seller.accountId),
       trigger: "manual",
     });
-    await emulator.fault({ pathPrefix: GET_USER_PATH, latencyMs: 200 });
-    const identityBefore = await identityCalls();
-
-    const crash = new AbortController();
-    const first = processCheckRunsOnce(db, { ...FAST, concurrency: 2, workerId: "first", crashSignal: crash.signal });
     await waitFor(async () => (await db.checkRunItem.count({ where: { runId, status: "done" } })) >= 2);
-    crash.abort();
-    await first;
+    doomed.child.kill("SIGKILL");
     const afterCrash = await db.checkRunItem.groupBy({ by: ["status"], where: { runId }, _count: true });
-    expect(afterCrash.find((group) => group.status === "pending")?._count ?? 0).toBeGreaterThan(0);
-    // The dead worker's lease runs out (here at once rather than after CHECK_RUN_LEASE_MS).
-    await db.checkRun.update({ where: { id: runId }, data: { leaseUntil: new Date(Date.now() - 1) } });
+    expect(afterCrash.find((group) => group.status === "done")?._count ?? 0).toBeLessThan(6);
 
-    const second = await processCheckRunsOnce(db, { ...FAST, concurrency: 2, workerId: "second" });
-    expect(second.runIds).toEqual([runId]);
+    // Another worker takes over: the dead worker's locked jobs go back to the queue once its liveness lock is gone.
+    await runner({ concurrency: 2 });
+    await waitForRunToEnd(db, runId);
 
     const view = await loadCheckRunView(db, workspace.workspaceId, runId);
     expect(view).toMatchObject({ status: "completed", total: 6, done: 6 });
     expect(view!.summary).toMatchObject({ healthy: 6, cancelled: 0, pending: 0, running: 0 });
-    // One check per account: what the first worker finished (even unrecorded on its item) was reused.
+    // One recorded check and one history line per account: what the dead worker finished was reused.
     const checks = await db.tokenCheck.groupBy({ by: ["accountId"], where: { runId }, _count: true });
     expect(checks).toHaveLength(6);
     expect(checks.every((group) => group._count === 1)).toBe(true);
-    expect((await identityCalls()) - identityBefore).toBe(6);
+    const lines = await db.auditEvent.groupBy({ by: ["accountId"], where: { runId, action: "account_test" }, _count: true });
+    expect(lines).toHaveLength(6);
+    expect(lines.every((group) => group._count === 1)).toBe(true);
+    // eBay saw the ideal plus at most the dead worker's checks in flight (its concurrency).
+    expect((await identityCalls()) - identityBefore).toBeLessThanOrEqual(6 + 2);
   });
 });
 
@@ -184,12 +198,9 @@ describe("two runs over the same accounts at once", () => {
     await emulator.fault({ pathPrefix: GET_USER_PATH, latencyMs: 150 });
     const identityBefore = await identityCalls();
 
-    // Two workers, as two server processes would run them, each claiming one run.
-    const workers = await Promise.all([
-      processCheckRunsOnce(db, { ...FAST, workerId: "a", maxRuns: 1 }),
-      processCheckRunsOnce(db, { ...FAST, workerId: "b", maxRuns: 1 }),
-    ]);
-    expect(workers.flatMap((worker) => worker.runIds).sort()).toEqual([first.runId, second.runId].sort());
+    // Two job runners, as two server processes would run them, sharing the queue.
+    await Promise.all([runner(), runner()]);
+    await Promise.all([waitForRunToEnd(db, first.runId), waitForRunToEnd(db, second.runId)]);
 
     for (const runId of [first.runId, second.runId]) {
       const view = await loadCheckRunView(db, workspace.workspaceId, runId);
@@ -208,16 +219,15 @@ describe("single-flight refresh", () => {
     await emulator.fault({ pathPrefix: TOKEN_PATH, latencyMs: 200 });
     const before = (await emulatorCalls()).refreshesByUsername[seller!.username] ?? 0;
 
-    await createCheckRun(db, { workspaceId: workspace.workspaceId, actor: workspace.actor, accountIds: [seller!.accountId], trigger: "manual" });
-    const [, manual] = await Promise.all([
-      processCheckRunsOnce(db, FAST),
-      testAccount(db, { workspaceId: workspace.workspaceId, accountId: seller!.accountId, actor: workspace.actor, trigger: "manual" }),
-    ]);
+    const { runId } = await createCheckRun(db, { workspaceId: workspace.workspaceId, actor: workspace.actor, accountIds: [seller!.accountId], trigger: "manual" });
+    await runner();
+    const manual = await testAccount(db, { workspaceId: workspace.workspaceId, accountId: seller!.accountId, actor: workspace.actor, trigger: "manual" });
+    await waitForRunToEnd(db, runId);
     expect(manual.status).toBe("healthy");
     expect(((await emulatorCalls()).refreshesByUsername[seller!.username] ?? 0) - before).toBe(1);
   });
 
-  it("refreshes once when the manual Test runs in another process (the lease on the account row)", async () => {
+  it("refreshes once when the manual Test runs in another process (the advisory lock)", async () => {
     const workspace = await createTestWorkspace(db);
     const [seller] = await connectSellers(workspace, "xproc", 1);
     await db.ebayAccount.update({ where: { id: seller!.accountId }, data: { accessTokenExpiresAt: new Date(0) } });
@@ -226,9 +236,10 @@ describe("single-flight refresh", () => {
 
     const other = startTestAccountProcess({ workspaceId: workspace.workspaceId, accountId: seller!.accountId });
     await other.ready;
-    await createCheckRun(db, { workspaceId: workspace.workspaceId, actor: workspace.actor, accountIds: [seller!.accountId], trigger: "manual" });
+    const { runId } = await createCheckRun(db, { workspaceId: workspace.workspaceId, actor: workspace.actor, accountIds: [seller!.accountId], trigger: "manual" });
     other.go();
-    const [otherResult] = await Promise.all([other.result, processCheckRunsOnce(db, FAST)]);
+    await runner();
+    const [otherResult] = await Promise.all([other.result, waitForRunToEnd(db, runId)]);
     expect(otherResult.status).toBe("healthy");
     const view = await db.checkRunItem.findFirstOrThrow({ where: { accountId: seller!.accountId } });
     expect(view.verdict).toBe("healthy");
@@ -247,10 +258,12 @@ describe("cancel", () => {
       trigger: "manual",
     });
     await emulator.fault({ pathPrefix: GET_USER_PATH, latencyMs: 300 });
-    const working = processCheckRunsOnce(db, { ...FAST, concurrency: 1 });
+    await runner({ concurrency: 1 });
     await waitFor(async () => (await db.checkRunItem.count({ where: { runId, status: "done" } })) >= 1);
     expect(await requestCheckRunCancel(db, { workspaceId: workspace.workspaceId, runId, actor: workspace.actor })).toBe(true);
-    await working;
+    await waitForRunToEnd(db, runId);
+    // No job of the run is left on the queue.
+    expect(await database.query(`SELECT 1 FROM graphile_worker._private_jobs WHERE key LIKE 'check-run-item:%' AND key IN (SELECT 'check-run-item:' || id FROM "CheckRunItem" WHERE "runId" = $1)`, [runId])).toEqual([]);
 
     const view = await loadCheckRunView(db, workspace.workspaceId, runId);
     expect(view!.status).toBe("cancelled");
@@ -270,7 +283,7 @@ describe("cancel", () => {
 
 /** Runs testAccount in a separate Node process on the same database and emulator, started on "go". */
 function startTestAccountProcess(input: { workspaceId: string; accountId: string }) {
-  const script = path.resolve(__dirname, "test-support/test-account-process.ts");
+  const script = path.resolve(__dirname, "../../test/support/test-account-process.ts");
   const child = spawn(path.resolve(process.cwd(), "node_modules/.bin/tsx"), [script], {
     env: {
       ...process.env,
@@ -297,36 +310,49 @@ function startTestAccountProcess(input: { workspaceId: string; accountId: string
   return { ready, result, go: () => child.stdin.write("go\n") };
 }
 
-describe("items read ahead of their claim", () => {
-  it("are not claimed before a pause that came after they were read ends, and progress reaches the run while it works", async () => {
+describe("eBay's rate limit", () => {
+  it("pauses the eBay jobs of every run until eBay's Retry-After, then they resume", async () => {
     const workspace = await createTestWorkspace(db);
-    const sellers = await connectSellers(workspace, "readahead", 8);
-    const { runId } = await createCheckRun(db, {
-      workspaceId: workspace.workspaceId,
-      actor: workspace.actor,
-      accountIds: sellers.map((seller) => seller.accountId),
-      trigger: "manual",
-    });
-    // The worker reads every pending item ahead at its first pass; the first answer is a 429 that pauses them.
-    // (The first matching fault wins: the 429 goes first.)
-    await emulator.fault({ pathPrefix: GET_USER_PATH, status: 429, retryAfterSeconds: 1, latencyMs: 150, count: 1 });
-    await emulator.fault({ pathPrefix: GET_USER_PATH, latencyMs: 150 });
-    const working = processCheckRunsOnce(db, { ...FAST, concurrency: 3, syncMs: 20 });
-    // The run's own done counter (the runs list shows it) moves while the run is still working.
-    await waitFor(async () => {
-      const run = await db.checkRun.findUniqueOrThrow({ where: { id: runId } });
-      return run.status === "running" && run.done >= 1;
-    });
-    await working;
+    const other = await createTestWorkspace(db);
+    const [first] = await connectSellers(workspace, "limit", 1);
+    const others = await connectSellers(other, "bystander", 3);
+    await emulator.fault({ pathPrefix: GET_USER_PATH, status: 429, retryAfterSeconds: 2, count: 1 });
+    const limited = await createCheckRun(db, { workspaceId: workspace.workspaceId, actor: workspace.actor, accountIds: [first!.accountId], trigger: "manual" });
+    await runner({ concurrency: 1 });
+    await waitFor(async () => (await db.ebayCallPause.count()) === 1);
+    const pause = await db.ebayCallPause.findFirstOrThrow();
 
-    const view = await loadCheckRunView(db, workspace.workspaceId, runId);
-    expect(view).toMatchObject({ status: "completed", done: 8 });
-    expect(view!.summary.healthy).toBe(8);
-    expect((await db.checkRun.findUniqueOrThrow({ where: { id: runId } })).done).toBe(8);
-    const items = await db.checkRunItem.findMany({ where: { runId } });
-    const paused = items.filter((item) => item.notBefore !== null);
-    expect(paused.length).toBeGreaterThan(0);
-    // No item was claimed (startedAt is its last claim) before the wait put on it had passed.
-    for (const item of paused) expect(item.startedAt!.getTime()).toBeGreaterThanOrEqual(item.notBefore!.getTime());
+    // Another workspace's run started during the pause waits for it too: eBay's limits are the application's.
+    const bystander = await createCheckRun(db, { workspaceId: other.workspaceId, actor: other.actor, accountIds: others.map((seller) => seller.accountId), trigger: "manual" });
+    const waiting = await loadCheckRunView(db, other.workspaceId, bystander.runId);
+    expect(waiting!.waitingUntil).toBe(pause.pausedUntil.toISOString());
+    expect(waiting!.waitingReason).toMatch(/429/);
+    await Promise.all([waitForRunToEnd(db, limited.runId), waitForRunToEnd(db, bystander.runId)]);
+
+    const checks = await db.tokenCheck.findMany({ where: { runId: { in: [limited.runId, bystander.runId] } }, orderBy: { createdAt: "asc" } });
+    const rateLimited = checks.find((check) => check.cause === "rate_limited")!;
+    for (const check of checks.filter((entry) => entry !== rateLimited)) {
+      expect(check.createdAt.getTime()).toBeGreaterThanOrEqual(pause.pausedUntil.getTime() - 5);
+    }
+    expect((await loadCheckRunView(db, other.workspaceId, bystander.runId))!.summary.healthy).toBe(3);
   });
 });
+
+/** A job runner in a separate Node process on the same database and emulator, as a worker process runs one. */
+function startJobRunnerProcess(input: { concurrency: number }): { child: ChildProcess; ready: Promise<void> } {
+  // node itself with tsx as its loader (not the tsx CLI, which runs the script in a child of its own): SIGKILL must
+  // reach the process that works the jobs.
+  const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", path.resolve(process.cwd(), "test/support/job-runner-process.ts")], {
+    env: { ...process.env, DATABASE_URL: database.url, TEST_JOB_CONCURRENCY: String(input.concurrency) },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const ready = new Promise<void>((resolve, reject) => {
+    let output = "";
+    child.stdout!.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes("ready\n")) resolve();
+    });
+    child.on("exit", (code) => reject(new Error(`job runner process exited with ${code}: ${output}`)));
+  });
+  return { child, ready };
+}

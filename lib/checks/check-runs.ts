@@ -4,9 +4,14 @@ import type { Db } from "@/lib/db";
 import { recordAuditEvent } from "@/lib/audit/record";
 import { accountDisplayName } from "@/lib/accounts/account-name";
 import { UserFacingError } from "@/lib/actions/user-facing-error";
-import { checkRunSettingsFromEnv } from "@/lib/checks/check-run-settings";
+import { Prisma } from "@/lib/generated/prisma/client";
 import { summarizeCheckRun, type CheckRunSummary } from "@/lib/checks/run-summary";
-import { nudgeCheckRunWorker } from "@/lib/checks/worker-nudge";
+import { CHECK_RUN_ITEM_MAX_ATTEMPTS } from "@/lib/checks/check-run-jobs";
+import { finishCheckRunIfDone } from "@/lib/checks/finish-check-run";
+import { addJob } from "@/lib/jobs/add-job";
+import { currentEbayPause } from "@/lib/jobs/ebay-pause";
+import { EBAY_FLAG } from "@/lib/jobs/task-names";
+import { readEbayQuotaJob } from "@/lib/checks/quota-guard";
 
 export type CheckRunActor = { userId: string | null; label: string };
 
@@ -25,7 +30,8 @@ export const MAX_ACCOUNTS_PER_RUN = 5_000;
 export const ACTIVE_RUN_STATUSES = ["queued", "running", "cancelling"] as const;
 
 /**
- * Persists a run and one pending item per account, then returns: the run worker does the checking.
+ * Persists a run, one pending item per account and one queue job per item, in one transaction, then returns: the
+ * job workers of every process do the checking.
  * Refuses (UserFacingError) ids that are not this workspace's connected accounts, so a run can never
  * touch another tenant's account.
  */
@@ -52,7 +58,6 @@ export async function createCheckRun(client: Db, input: CreateCheckRunInput): Pr
   // Items in the order the seller saw them (the ids' order), so results fill in top to bottom.
   const byId = new Map(accounts.map((account) => [account.id, account]));
   const ordered = accountIds.map((id) => byId.get(id)!);
-  const settings = checkRunSettingsFromEnv();
 
   const run = await client.$transaction(async (transaction) => {
     const created = await transaction.checkRun.create({
@@ -63,7 +68,6 @@ export async function createCheckRun(client: Db, input: CreateCheckRunInput): Pr
         trigger: input.trigger,
         filterLabel: input.filterLabel ?? null,
         total: ordered.length,
-        concurrency: settings.concurrency,
         // Product clock, like TokenCheck.createdAt: "checked after this run was created" compares the two.
         createdAt: now(),
       },
@@ -76,6 +80,14 @@ export async function createCheckRun(client: Db, input: CreateCheckRunInput): Pr
         accountName: accountDisplayName(account),
       })),
     });
+    // One job per item, in the items' order (the queue takes equal jobs in the order they were added).
+    await transaction.$executeRaw(Prisma.sql`
+      SELECT graphile_worker.add_jobs(ARRAY(
+        SELECT ROW('check-run-item', json_build_object('itemId', "id"), NULL, NULL, ${CHECK_RUN_ITEM_MAX_ATTEMPTS}::int,
+                   'check-run-item:' || "id", NULL, ARRAY[${EBAY_FLAG}::text])::graphile_worker.job_spec
+        FROM "CheckRunItem" WHERE "runId" = ${created.id} ORDER BY "id"))`);
+    // While runs go on, eBay's quota is watched (one job at a time, whoever starts it).
+    await addJob(transaction, readEbayQuotaJob());
     await recordAuditEvent(transaction, {
       workspaceId: input.workspaceId,
       actorUserId: input.actor.userId,
@@ -87,7 +99,6 @@ export async function createCheckRun(client: Db, input: CreateCheckRunInput): Pr
     });
     return created;
   });
-  nudgeCheckRunWorker();
   return { runId: run.id };
 }
 
@@ -99,11 +110,24 @@ export async function requestCheckRunCancel(
   client: Db,
   input: { workspaceId: string; runId: string; actor: CheckRunActor },
 ): Promise<boolean> {
-  const requested = await client.checkRun.updateMany({
-    where: { id: input.runId, workspaceId: input.workspaceId, status: { in: ["queued", "running"] } },
-    data: { status: "cancelling", cancelRequestedAt: new Date() },
+  const at = new Date();
+  const requested = await client.$transaction(async (transaction) => {
+    const marked = await transaction.checkRun.updateMany({
+      where: { id: input.runId, workspaceId: input.workspaceId, status: { in: ["queued", "running"] } },
+      data: { status: "cancelling", cancelRequestedAt: at },
+    });
+    if (marked.count === 0) return false;
+    // Items not started are cancelled and their jobs removed; checks already at eBay finish and count.
+    await transaction.$executeRaw(Prisma.sql`
+      WITH cancelled AS (
+        UPDATE "CheckRunItem" SET "status" = 'cancelled', "finishedAt" = ${at}
+        WHERE "runId" = ${input.runId} AND "status" = 'pending'
+        RETURNING "id"
+      )
+      SELECT count(graphile_worker.remove_job('check-run-item:' || "id")) FROM cancelled`);
+    return true;
   });
-  if (requested.count === 0) return false;
+  if (!requested) return false;
   await recordAuditEvent(client, {
     workspaceId: input.workspaceId,
     actorUserId: input.actor.userId,
@@ -113,7 +137,8 @@ export async function requestCheckRunCancel(
     detail: "Cancel requested: checks in progress finish, the rest are not started.",
     runId: input.runId,
   });
-  nudgeCheckRunWorker();
+  // With nothing running, the run ends now; otherwise the last check to finish ends it.
+  await finishCheckRunIfDone(client, input.runId);
   return true;
 }
 
@@ -139,13 +164,14 @@ export type CheckRunView = {
   createdByLabel: string;
   total: number;
   done: number;
-  concurrency: number;
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
   cancelRequestedAt: string | null;
   /** When every unfinished item waits for eBay (Retry-After, rate limit, quota): the earliest it resumes. */
   waitingUntil: string | null;
+  /** Why it waits, when eBay's rate limit or quota paused every check. */
+  waitingReason: string | null;
   summary: CheckRunSummary;
   items: CheckRunItemView[];
 };
@@ -162,10 +188,11 @@ export async function loadCheckRunView(client: Db, workspaceId: string, runId: s
   const summary = summarizeCheckRun(items);
   const wallNow = Date.now();
   const unfinished = items.filter((item) => item.status === "pending" || item.status === "running");
-  const allWaiting =
-    unfinished.length > 0 &&
-    unfinished.every((item) => item.status === "pending" && item.notBefore !== null && item.notBefore.getTime() > wallNow);
-  const waitingUntil = allWaiting ? new Date(Math.min(...unfinished.map((item) => item.notBefore!.getTime()))) : null;
+  const pause = unfinished.length > 0 ? await currentEbayPause(client) : null;
+  // A pending item waits for its own retry time, or for the application-wide pause, whichever is later.
+  const resumesAt = (item: (typeof items)[number]) => Math.max(item.notBefore?.getTime() ?? 0, pause?.until.getTime() ?? 0);
+  const allWaiting = unfinished.length > 0 && unfinished.every((item) => item.status === "pending" && resumesAt(item) > wallNow);
+  const waitingUntil = allWaiting ? new Date(Math.min(...unfinished.map(resumesAt))) : null;
   return {
     id: run.id,
     status: run.status,
@@ -174,12 +201,12 @@ export async function loadCheckRunView(client: Db, workspaceId: string, runId: s
     createdByLabel: run.createdByLabel,
     total: run.total,
     done: summary.finished,
-    concurrency: run.concurrency,
     createdAt: run.createdAt.toISOString(),
     startedAt: iso(run.startedAt),
     finishedAt: iso(run.finishedAt),
     cancelRequestedAt: iso(run.cancelRequestedAt),
     waitingUntil: iso(waitingUntil),
+    waitingReason: allWaiting && pause ? pause.reason : null,
     summary,
     items: items.map((item) => ({
       id: item.id,
@@ -215,6 +242,15 @@ export async function listRecentCheckRuns(client: Db, workspaceId: string, take 
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take,
   });
+  // A run writes its done counter when it ends; for the ones still going, count their finished items.
+  const openIds = runs.filter((run) => ACTIVE_RUN_STATUSES.includes(run.status as (typeof ACTIVE_RUN_STATUSES)[number])).map((run) => run.id);
+  const openDone = new Map(
+    openIds.length === 0
+      ? []
+      : (
+          await client.checkRunItem.groupBy({ by: ["runId"], where: { runId: { in: openIds }, status: "done" }, _count: { _all: true } })
+        ).map((group) => [group.runId, group._count._all]),
+  );
   return runs.map((run) => ({
     id: run.id,
     status: run.status,
@@ -222,7 +258,7 @@ export async function listRecentCheckRuns(client: Db, workspaceId: string, take 
     filterLabel: run.filterLabel,
     createdByLabel: run.createdByLabel,
     total: run.total,
-    done: run.done,
+    done: openDone.get(run.id) ?? run.done,
     createdAt: run.createdAt.toISOString(),
     finishedAt: iso(run.finishedAt),
   }));

@@ -11,7 +11,7 @@ import {
   revokeUserToken,
 } from "@/lib/ebay/oauth";
 import { getTokenStatus } from "@/lib/ebay/trading";
-import { GET_USER_PATH, TOKEN_PATH, TRADING_PATH, startEmulator, type EmulatorHarness } from "@/lib/ebay/test-support/emulator";
+import { GET_USER_PATH, TOKEN_PATH, TRADING_PATH, startEmulator, type EmulatorHarness } from "@/test/support/emulator-harness";
 
 const IDENTITY_SCOPE = "https://api.ebay.com/oauth/api_scope/commerce.identity.readonly";
 const PUBLIC_SCOPE = "https://api.ebay.com/oauth/api_scope";

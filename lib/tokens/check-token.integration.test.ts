@@ -10,7 +10,7 @@ import {
   startEmulator,
   type EmulatorHarness,
   type RevokeReason,
-} from "@/lib/ebay/test-support/emulator";
+} from "@/test/support/emulator-harness";
 import { checkToken, connectWithAuthorizationCode, type TokenCheckInput } from "@/lib/tokens/check-token";
 
 const PUBLIC_SCOPE = "https://api.ebay.com/oauth/api_scope";

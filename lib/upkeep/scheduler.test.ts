@@ -8,7 +8,7 @@ import path from "node:path";
 import readline from "node:readline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
-import { startEmulator, type EmulatorHarness } from "@/lib/ebay/test-support/emulator";
+import { startEmulator, type EmulatorHarness } from "@/test/support/emulator-harness";
 import { startSmtpServer, type SmtpTestServer } from "@/test/support/smtp-server";
 import type { Db } from "@/lib/db";
 import { setClockOffsetSeconds } from "@/lib/clock";

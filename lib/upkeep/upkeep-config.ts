@@ -1,12 +1,10 @@
-// Every knob of background upkeep and warnings, read from the environment once per tick so tests and
-// end-to-end runs can make it fast. Defaults are for production: a tick a minute, a check a day.
+// Every knob of background upkeep and warnings, read from the environment each time a job runs so tests and
+// end-to-end runs can make it fast. Defaults are for production: upkeep every minute (the queue's cron), a check a day.
 
 export type UpkeepSweep = "checks" | "warnings";
 
 export type UpkeepConfig = {
-  /** How often a scheduler process wakes up (UPKEEP_INTERVAL_SECONDS). Each sweep runs at most once per interval across all processes. */
-  intervalSeconds: number;
-  /** Which sweeps run (UPKEEP_SWEEPS, comma separated; default both). */
+  /** Which sweeps the queue's cron schedules, each once a minute across all processes (UPKEEP_SWEEPS, comma separated; default both). */
   sweeps: ReadonlySet<UpkeepSweep>;
   /** A healthy account is checked again this long after its last check (UPKEEP_CHECK_EVERY_SECONDS, default one day). */
   checkEverySeconds: number;
@@ -16,10 +14,6 @@ export type UpkeepConfig = {
   retryMaxSeconds: number;
   /** Most accounts one checks sweep starts (UPKEEP_MAX_CHECKS_PER_TICK); the rest wait for the next tick. */
   maxChecksPerTick: number;
-  /** Parallel Tests when the scheduler checks accounts itself (UPKEEP_CHECK_CONCURRENCY). */
-  checkConcurrency: number;
-  /** How long a sweep may hold its lease before another process may take over (crashed holder). */
-  leaseSeconds: number;
   warnings: WarningConfig;
 };
 
@@ -32,8 +26,6 @@ export type WarningConfig = {
   unavailableHoldSeconds: number;
   /** Expiry thresholds in days besides the workspace's warning window (default 7). */
   finalExpiryDays: number;
-  /** Deliveries that keep failing are given up this long after the warning was raised (WARNING_DELIVERY_GIVE_UP_HOURS). */
-  deliveryGiveUpHours: number;
   /** SMTP_URL (smtp://user:pass@host:port, smtps://…); unset = no email. */
   smtpUrl: string | null;
   /** ALERT_EMAIL_FROM, e.g. "ChannelKeys <alerts@example.com>". */
@@ -41,7 +33,6 @@ export type WarningConfig = {
   /** Absolute origin that fix links point at (NEXTAUTH_URL). */
   appUrl: string;
   webhookTimeoutMs: number;
-  webhookAttempts: number;
   webhookRetryBaseMs: number;
 };
 
@@ -60,16 +51,12 @@ function parseSweeps(raw: string | undefined): ReadonlySet<UpkeepSweep> {
 }
 
 export function upkeepConfigFromEnv(env: Record<string, string | undefined> = process.env): UpkeepConfig {
-  const intervalSeconds = positiveNumber(env, "UPKEEP_INTERVAL_SECONDS", 60);
   return {
-    intervalSeconds,
     sweeps: parseSweeps(env.UPKEEP_SWEEPS),
     checkEverySeconds: positiveNumber(env, "UPKEEP_CHECK_EVERY_SECONDS", 86_400),
     retryBaseSeconds: positiveNumber(env, "UPKEEP_RETRY_BASE_SECONDS", 300),
     retryMaxSeconds: positiveNumber(env, "UPKEEP_RETRY_MAX_SECONDS", 86_400),
     maxChecksPerTick: Math.floor(positiveNumber(env, "UPKEEP_MAX_CHECKS_PER_TICK", 500)),
-    checkConcurrency: Math.floor(positiveNumber(env, "UPKEEP_CHECK_CONCURRENCY", 4)),
-    leaseSeconds: Math.max(positiveNumber(env, "UPKEEP_LEASE_SECONDS", 600), intervalSeconds),
     warnings: warningConfigFromEnv(env),
   };
 }
@@ -81,12 +68,10 @@ export function warningConfigFromEnv(env: Record<string, string | undefined> = p
     holdSeconds: positiveNumber(env, "WARNING_HOLD_SECONDS", 900),
     unavailableHoldSeconds: positiveNumber(env, "WARNING_UNAVAILABLE_HOLD_SECONDS", 21_600),
     finalExpiryDays: positiveNumber(env, "WARNING_FINAL_EXPIRY_DAYS", 7),
-    deliveryGiveUpHours: positiveNumber(env, "WARNING_DELIVERY_GIVE_UP_HOURS", 24),
     smtpUrl: smtpUrl ? smtpUrl : null,
     emailFrom: env.ALERT_EMAIL_FROM?.trim() || "ChannelKeys <alerts@channelkeys.invalid>",
     appUrl: (env.NEXTAUTH_URL?.trim() || "http://localhost:3000").replace(/\/+$/, ""),
     webhookTimeoutMs: positiveNumber(env, "WEBHOOK_TIMEOUT_MS", 5000),
-    webhookAttempts: Math.floor(positiveNumber(env, "WEBHOOK_ATTEMPTS", 3)),
     webhookRetryBaseMs: positiveNumber(env, "WEBHOOK_RETRY_BASE_MS", 1000),
   };
 }

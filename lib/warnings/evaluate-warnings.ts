@@ -7,7 +7,9 @@
 // processes evaluating at once, or a retry after a crash, never raise the same warning twice.
 import type { Db } from "@/lib/db";
 import { accountDisplayName } from "@/lib/accounts/account-name";
-import { isUniqueViolation } from "@/lib/upkeep/scheduler-lease";
+import { isUniqueViolation } from "@/lib/db-errors";
+import { addJob } from "@/lib/jobs/add-job";
+import { deliverWarningJob } from "@/lib/warnings/warning-jobs";
 import { warningDaysOf } from "@/lib/warnings/alert-settings";
 import { logUnexpectedError } from "@/lib/actions/log-unexpected-error";
 import type { WarningConfig } from "@/lib/upkeep/upkeep-config";
@@ -227,8 +229,10 @@ async function raise(
   options: { resolved?: boolean } = {},
 ): Promise<RaisedWarning | null> {
   try {
-    const warning = await db.warning.create({
-      data: {
+    // Raised and queued for delivery together: a warning never exists without its delivery job.
+    const warning = await db.$transaction(async (transaction) => {
+      const created = await transaction.warning.create({
+        data: {
         workspaceId: account.workspaceId,
         accountId: account.id,
         accountName: accountDisplayName(account),
@@ -239,8 +243,11 @@ async function raise(
         dedupeKey,
         createdAt: now,
         resolvedAt: options.resolved ? now : null,
-      },
-      select: { id: true },
+        },
+        select: { id: true },
+      });
+      await addJob(transaction, deliverWarningJob(created.id));
+      return created;
     });
     return { id: warning.id, workspaceId: account.workspaceId, accountId: account.id, kind };
   } catch (error) {

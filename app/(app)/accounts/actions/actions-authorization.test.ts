@@ -3,7 +3,7 @@
 // emulator over HTTP) are real.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createTestDatabase } from "@/test/support/test-database";
-import { startEmulator, type EmulatorHarness } from "@/lib/ebay/test-support/emulator";
+import { startEmulator, type EmulatorHarness } from "@/test/support/emulator-harness";
 
 const session = vi.hoisted(() => ({ userId: null as string | null }));
 

@@ -2,8 +2,8 @@
 // emulator over HTTP) are real; only Next's edges (session, cookies, cache) are replaced.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
-import { GET_USER_PATH, startEmulator, type EmulatorHarness } from "@/lib/ebay/test-support/emulator";
-import { connectTestAccount, createTestWorkspace, type TestWorkspace } from "@/lib/checks/test-support/connected-accounts";
+import { GET_USER_PATH, startEmulator, type EmulatorHarness } from "@/test/support/emulator-harness";
+import { connectTestAccount, createTestWorkspace, type TestWorkspace } from "@/test/support/connected-accounts";
 
 const session = vi.hoisted(() => ({ userId: null as string | null }));
 

@@ -2,7 +2,7 @@
 // may start only so many runs in a window. Only Next's edges (session, cookies, cache) are replaced.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
-import { createTestWorkspace, type TestWorkspace } from "@/lib/checks/test-support/connected-accounts";
+import { createTestWorkspace, type TestWorkspace } from "@/test/support/connected-accounts";
 
 const session = vi.hoisted(() => ({ userId: null as string | null }));
 

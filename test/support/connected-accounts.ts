@@ -1,4 +1,3 @@
-import type { ProcessCheckRunsOptions } from "@/lib/checks/run-worker";
 // Test-only: a workspace with eBay accounts connected through the real OAuth path (state, emulator consent,
 // code exchange), so bulk-check tests start from the rows the product itself writes.
 import type { Db } from "@/lib/db";
@@ -36,12 +35,12 @@ export async function connectTestAccount(db: Db, workspace: TestWorkspace, conse
   return result.accountId;
 }
 
-// Fast pacing for tests; correctness does not depend on any of these values.
-export const FAST: ProcessCheckRunsOptions = {
-  retryBaseMs: 50,
-  leaseMs: 5_000,
-  pollMs: 50,
-  busyRetryMs: 30,
-  quotaCheckSeconds: 3600,
-  abandonedCheckMs: 300,
-};
+// Fast pacing for tests (read by the jobs from the environment); correctness does not depend on any of these values.
+export function useFastCheckRuns(overrides: Record<string, string> = {}): void {
+  Object.assign(process.env, {
+    CHECK_RUN_RETRY_BASE_MS: "50",
+    CHECK_RUN_MAX_ATTEMPTS: "3",
+    CHECK_RUN_QUOTA_CHECK_SECONDS: "3600",
+    ...overrides,
+  });
+}

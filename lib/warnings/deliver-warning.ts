@@ -1,0 +1,188 @@
+// Sends one raised warning by email and webhook: the deliver-warning job (lib/warnings/warning-jobs.ts), one per
+// warning, queued in the same transaction that raised it. The queue gives it to one worker at a time and retries it
+// with backoff for about a day; each channel is marked sent (emailedAt / webhookSentAt) right after it succeeds, so
+// a retry sends only what did not go out. Which channels are due is decided from the fresh row: a channel that is
+// not set up is not due, and a warning with nothing left due is settled. The last failure is kept on the warning
+// (deliveryError) and shown on the notifications page; after the last attempt the warning is settled as given up.
+import type { Db } from "@/lib/db";
+import type { WarningConfig } from "@/lib/upkeep/upkeep-config";
+import { resolveAlertSettings } from "@/lib/warnings/alert-settings";
+import { sendMail } from "@/lib/warnings/smtp-client";
+import { postWebhook, type WebhookPayload } from "@/lib/warnings/webhook";
+import { webhookPrivateTargetsAllowed } from "@/lib/warnings/webhook-target";
+import { absoluteUrl } from "@/lib/warnings/warning-copy";
+
+export type DeliveryOutcome = {
+  emailed: boolean;
+  webhookSent: boolean;
+  /** Something due did not go out (the job should be retried, unless this was its last attempt). */
+  stillDue: boolean;
+  deliveryError: string | null;
+};
+
+export type DeliverWarningInput = {
+  warningId: string;
+  /** The app clock: what "sent at" is measured on. */
+  now: Date;
+  config: WarningConfig;
+  /** The queue will not try again after this attempt: a failure settles the warning as given up. */
+  lastAttempt: boolean;
+  /** Private and loopback webhook targets (default: WEBHOOK_ALLOW_PRIVATE_NETWORKS or emulated eBay). */
+  allowPrivateWebhookTargets?: boolean;
+};
+
+type PendingWarning = {
+  id: string;
+  workspaceId: string;
+  accountId: string | null;
+  accountName: string | null;
+  kind: string;
+  title: string;
+  message: string;
+  fixPath: string | null;
+  createdAt: Date;
+  emailedAt: Date | null;
+  webhookSentAt: Date | null;
+  deliveryError: string | null;
+  deliverySettledAt: Date | null;
+};
+
+export async function deliverWarning(db: Db, input: DeliverWarningInput): Promise<DeliveryOutcome | null> {
+  const { now, config } = input;
+  const warning: PendingWarning | null = await db.warning.findUnique({
+    where: { id: input.warningId },
+    select: {
+      id: true,
+      workspaceId: true,
+      accountId: true,
+      accountName: true,
+      kind: true,
+      title: true,
+      message: true,
+      fixPath: true,
+      createdAt: true,
+      emailedAt: true,
+      webhookSentAt: true,
+      deliveryError: true,
+      deliverySettledAt: true,
+    },
+  });
+  if (!warning || warning.deliverySettledAt) return null;
+  const settings = await resolveAlertSettings(db, warning.workspaceId);
+  const workspace = await db.workspace.findUnique({ where: { id: warning.workspaceId }, select: { id: true, name: true } });
+  if (!workspace) return null;
+  const outcome: DeliveryOutcome = { emailed: false, webhookSent: false, stillDue: false, deliveryError: null };
+  const problems: string[] = [];
+
+  const emailDue = warning.emailedAt === null && config.smtpUrl !== null && settings.recipients.length > 0;
+  if (emailDue) {
+    try {
+      await sendMail(config.smtpUrl!, composeEmail(warning, workspace, settings.recipients, config));
+      await db.warning.updateMany({ where: { id: warning.id, emailedAt: null }, data: { emailedAt: now } });
+      outcome.emailed = true;
+    } catch (error) {
+      outcome.stillDue = true;
+      problems.push(`Email: ${safeMessage(error)}`);
+    }
+  }
+
+  const webhookDue = warning.webhookSentAt === null && settings.webhookUrl !== null;
+  if (webhookDue && settings.webhookSecretUnreadable) {
+    outcome.stillDue = true;
+    problems.push("Webhook: the signing secret can no longer be read; save a new one in Settings.");
+  } else if (webhookDue && settings.webhookSecret) {
+    try {
+      await postWebhook(settings.webhookUrl!, settings.webhookSecret, await webhookPayloadFor(db, warning, workspace, config, now), {
+        timeoutMs: config.webhookTimeoutMs,
+        // The queue retries the whole delivery with its own backoff.
+        attempts: 1,
+        retryBaseMs: config.webhookRetryBaseMs,
+        deliveryId: warning.id,
+        allowPrivateNetworks: input.allowPrivateWebhookTargets ?? webhookPrivateTargetsAllowed(),
+      });
+      await db.warning.updateMany({ where: { id: warning.id, webhookSentAt: null }, data: { webhookSentAt: now } });
+      outcome.webhookSent = true;
+    } catch (error) {
+      outcome.stillDue = true;
+      problems.push(`Webhook: ${safeMessage(error)}`);
+    }
+  }
+
+  outcome.deliveryError = problems.length > 0 ? problems.join(" · ").slice(0, 500) : null;
+  const settled = !outcome.stillDue || input.lastAttempt;
+  const deliveryError =
+    outcome.stillDue && input.lastAttempt ? `${outcome.deliveryError} (gave up after repeated attempts)`.slice(0, 500) : outcome.deliveryError;
+  await db.warning.updateMany({
+    where: { id: warning.id },
+    data: {
+      ...(settled ? { deliverySettledAt: now } : {}),
+      ...(deliveryError !== warning.deliveryError ? { deliveryError } : {}),
+    },
+  });
+  return outcome;
+}
+
+async function webhookPayloadFor(
+  db: Db,
+  warning: PendingWarning,
+  workspace: { id: string; name: string },
+  config: WarningConfig,
+  now: Date,
+): Promise<WebhookPayload> {
+  const account = warning.accountId
+    ? await db.ebayAccount.findUnique({ where: { id: warning.accountId }, select: { status: true, statusCause: true } })
+    : null;
+  return webhookPayload(warning, workspace, account, config, now);
+}
+
+export function composeEmail(
+  warning: Pick<PendingWarning, "title" | "message" | "fixPath" | "accountName" | "kind">,
+  workspace: { name: string },
+  recipients: string[],
+  config: Pick<WarningConfig, "emailFrom" | "appUrl">,
+) {
+  const fixUrl = warning.fixPath ? absoluteUrl(config.appUrl, warning.fixPath) : null;
+  const lines = [
+    warning.title,
+    "",
+    `Workspace: ${workspace.name}`,
+    ...(warning.accountName ? [`eBay account: ${warning.accountName}`] : []),
+    "",
+    warning.message,
+    "",
+    ...(fixUrl ? [warning.kind === "recovered" || warning.kind === "unavailable" ? `Open the account: ${fixUrl}` : `Fix it (Re-create token): ${fixUrl}`, ""] : []),
+    "—",
+    `You receive this because your address is on the alert list of the "${workspace.name}" workspace in ChannelKeys.`,
+    `Change who gets these: ${absoluteUrl(config.appUrl, "/settings")}`,
+  ];
+  return { from: config.emailFrom, to: recipients, subject: `[ChannelKeys] ${warning.title}`, text: lines.join("\n") };
+}
+
+export function webhookPayload(
+  warning: Pick<PendingWarning, "kind" | "accountId" | "accountName" | "title" | "message" | "fixPath">,
+  workspace: { id: string; name: string },
+  account: { status: string; statusCause: string | null } | null,
+  config: Pick<WarningConfig, "appUrl">,
+  now: Date,
+): WebhookPayload {
+  const fixUrl = warning.fixPath ? absoluteUrl(config.appUrl, warning.fixPath) : null;
+  return {
+    type: warning.kind,
+    workspace,
+    account: warning.accountId ? { id: warning.accountId, name: warning.accountName ?? warning.accountId } : null,
+    status: account?.status ?? null,
+    cause: account?.statusCause ?? null,
+    title: warning.title,
+    message: warning.message,
+    fixUrl,
+    sentAt: now.toISOString(),
+    text: `${warning.title}. ${warning.message}${fixUrl ? ` ${fixUrl}` : ""}`,
+  };
+}
+
+// Errors from our own SMTP client and webhook sender are written for people and hold no secrets;
+// anything else is summarised rather than echoed.
+function safeMessage(error: unknown): string {
+  if (error instanceof Error && (error.name === "SmtpError" || error.name === "WebhookDeliveryError")) return error.message.slice(0, 240);
+  return "delivery failed unexpectedly";
+}
