@@ -21,7 +21,7 @@ import { FaultRegistry, type Fault } from "./faults";
 import { BodyTooLargeError, readBody, sendJson, sendText } from "./http";
 import { createSigningKey, handlePublicKey } from "./notifications";
 import { handleRevokeRequest, handleTokenRequest } from "./oauth-token";
-import { handleGetUser, handleUserRateLimit } from "./rest-apis";
+import { handleGetUser, handleRateLimit, handleUserRateLimit } from "./rest-apis";
 import { EmulatorState } from "./state";
 import { handleTrading, tradingEnvelope } from "./trading";
 
@@ -150,6 +150,10 @@ export function createEmulator(options: CreateEmulatorOptions = {}): Emulator {
       case "/ws/eBayISAPI.dll":
         if (method === "POST") handleAuthorizeForm(context, request, response, await body());
         else if (only("GET")) handleAuthNAuthSignIn(context, request, response, url.searchParams);
+        return;
+      case "/developer/analytics/v1_beta/rate_limit/":
+      case "/developer/analytics/v1_beta/rate_limit":
+        if (only("GET")) handleRateLimit(context, request, response, url.searchParams);
         return;
       case "/developer/analytics/v1_beta/user_rate_limit/":
       case "/developer/analytics/v1_beta/user_rate_limit":
