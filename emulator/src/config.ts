@@ -64,6 +64,8 @@ export interface EmulatorConfig {
   clockFile?: string;
   /** Shown on the sign-in page so demo users know what to type. */
   showDemoHint: boolean;
+  /** Lets non-loopback clients use /__emulator/ (see access.ts); off unless EBAY_EMULATOR_CONTROL_ALLOW_REMOTE=1. */
+  controlAllowRemote: boolean;
 }
 
 export interface SellerInput {
@@ -103,6 +105,7 @@ export interface EmulatorOptions {
   stateFile?: string;
   clockFile?: string;
   showDemoHint?: boolean;
+  controlAllowRemote?: boolean;
 }
 
 export const DEMO_APP = {
@@ -206,6 +209,7 @@ export function resolveConfig(options: EmulatorOptions = {}): EmulatorConfig {
     stateFile: options.stateFile,
     clockFile: options.clockFile,
     showDemoHint: options.showDemoHint ?? true,
+    controlAllowRemote: options.controlAllowRemote ?? false,
   };
 }
 
@@ -221,6 +225,15 @@ interface ConfigFile {
   quotas?: Partial<QuotaConfig>;
   notification?: NotificationConfig;
   expiredIafErrorCode?: ExpiredIafErrorCode;
+}
+
+/** "1"/"true" or "0"/"false"/unset; anything else is a typo worth stopping for, not a silent "off". */
+function flagFromEnv(env: Record<string, string | undefined>, name: string): boolean | undefined {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === "") return undefined;
+  if (raw === "1" || raw === "true") return true;
+  if (raw === "0" || raw === "false") return false;
+  throw new Error(`${name} must be 1 or 0`);
 }
 
 function numberFromEnv(env: Record<string, string | undefined>, name: string): number | undefined {
@@ -271,5 +284,6 @@ export function optionsFromEnv(env: Record<string, string | undefined> = process
     stateFile: env.EBAY_EMULATOR_STATE_FILE || undefined,
     clockFile: env.EBAY_EMULATOR_CLOCK_FILE || undefined,
     showDemoHint: env.EBAY_EMULATOR_DEMO_HINT !== "0",
+    controlAllowRemote: flagFromEnv(env, "EBAY_EMULATOR_CONTROL_ALLOW_REMOTE"),
   };
 }

@@ -3,6 +3,7 @@
 // eBay-shaped answer instead of a crash.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { controlAccessRefusal } from "./access";
 import { handleAuthNAuthSignIn, handleAuthorize, handleAuthorizeForm } from "./authorize";
 import { VirtualClock } from "./clock";
 import { resolveConfig, type EmulatorOptions } from "./config";
@@ -26,7 +27,7 @@ import { EmulatorState } from "./state";
 import { handleTrading, tradingEnvelope } from "./trading";
 
 export interface CreateEmulatorOptions extends EmulatorOptions {
-  /** Interface to bind; 127.0.0.1 unless set. */
+  /** Interface to bind; 127.0.0.1 unless set, so nothing else on the network reaches the emulator by default. */
   host?: string;
 }
 
@@ -112,6 +113,11 @@ export function createEmulator(options: CreateEmulatorOptions = {}): Emulator {
     const body = () => readBody(request);
 
     if (path === "/__emulator" || path.startsWith("/__emulator/")) {
+      const refusal = config.controlAllowRemote ? undefined : controlAccessRefusal(request);
+      if (refusal) {
+        sendJson(response, 403, { error: refusal }, { "cache-control": "no-store" });
+        return;
+      }
       await handleControl({ context, faults, signingKey }, request, response, path.slice("/__emulator/".length).replace(/\/$/, ""), body);
       return;
     }

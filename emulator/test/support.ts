@@ -1,5 +1,7 @@
 // Shared helpers for the emulator contract tests: a real emulator on an ephemeral port, and small clients that speak
 // eBay's wire formats the way the product does (fetch, form bodies, Basic auth, Trading XML).
+import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
+import { networkInterfaces } from "node:os";
 import { XMLParser } from "fast-xml-parser";
 import { DEMO_APP } from "../src/config";
 import { PRODUCT_SCOPES } from "../src/scopes";
@@ -110,4 +112,33 @@ export function errorCodes(answer: TradingAnswer): string[] {
 export async function advanceClock(origin: string, seconds: number): Promise<void> {
   const { status } = await control(origin, "POST", "clock", { advanceSeconds: seconds });
   if (status !== 200) throw new Error("clock advance failed");
+}
+
+/**
+ * A request through node:http, for what fetch will not send: a chosen Host header, an Origin header, or a chosen
+ * local address to connect from.
+ */
+export function rawRequest(
+  url: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
+  return new Promise((resolve, reject) => {
+    const outgoing = httpRequest(url, { method: options.method ?? "GET", headers: options.headers ?? {} }, (incoming) => {
+      let body = "";
+      incoming.setEncoding("utf8");
+      incoming.on("data", (chunk: string) => (body += chunk));
+      incoming.on("end", () => resolve({ status: incoming.statusCode ?? 0, headers: incoming.headers, body }));
+      incoming.on("error", reject);
+    });
+    outgoing.on("error", reject);
+    outgoing.end(options.body);
+  });
+}
+
+/** This machine's first non-loopback IPv4 address, to be a "remote" client of an emulator bound to it. */
+export function externalIPv4Address(): string | undefined {
+  for (const entries of Object.values(networkInterfaces())) {
+    for (const entry of entries ?? []) if (entry.family === "IPv4" && !entry.internal) return entry.address;
+  }
+  return undefined;
 }
