@@ -20,6 +20,7 @@ import {
 } from "./ebay-errors";
 import { FaultRegistry, type Fault } from "./faults";
 import { BodyTooLargeError, readBody, sendJson, sendText } from "./http";
+import { NotificationOutbox } from "./notification-outbox";
 import { createSigningKey, handlePublicKey } from "./notifications";
 import { handleRevokeRequest, handleTokenRequest } from "./oauth-token";
 import { handleGetUser, handleRateLimit, handleUserRateLimit } from "./rest-apis";
@@ -57,9 +58,10 @@ export function createEmulator(options: CreateEmulatorOptions = {}): Emulator {
   const config = resolveConfig(options);
   const clock = new VirtualClock(config.clockFile);
   const state = new EmulatorState(config, clock);
-  const context: EmulatorContext = { config, state, clock, ...indexApps(config.apps) };
-  const faults = new FaultRegistry();
   const signingKey = createSigningKey();
+  const notifications = new NotificationOutbox({ config, clock, signingKey });
+  const context: EmulatorContext = { config, state, clock, notifications, ...indexApps(config.apps) };
+  const faults = new FaultRegistry();
   const host = options.host ?? "127.0.0.1";
 
   const isTrading = (path: string) => path === TRADING_PATH;
@@ -118,7 +120,7 @@ export function createEmulator(options: CreateEmulatorOptions = {}): Emulator {
         sendJson(response, 403, { error: refusal }, { "cache-control": "no-store" });
         return;
       }
-      await handleControl({ context, faults, signingKey }, request, response, path.slice("/__emulator/".length).replace(/\/$/, ""), body);
+      await handleControl({ context, faults }, request, response, path.slice("/__emulator/".length).replace(/\/$/, ""), body);
       return;
     }
 
@@ -214,6 +216,7 @@ export function createEmulator(options: CreateEmulatorOptions = {}): Emulator {
     },
     close() {
       return new Promise((resolve) => {
+        notifications.close();
         state.save();
         if (!server.listening) {
           resolve();
