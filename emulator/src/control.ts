@@ -60,7 +60,7 @@ function revokeReason(value: unknown, allowed: readonly RevokeReason[] = REVOKE_
 function allowedEndpoint(context: EmulatorContext, endpoint: string): string {
   const refusal = context.notifications.refusal(endpoint);
   if (!refusal) return endpoint;
-  throw new ControlError(refusal.startsWith("endpoint must be") ? 400 : 403, refusal);
+  throw new ControlError(refusal.kind === "malformed" ? 400 : 403, refusal.message);
 }
 
 function publicSeller(seller: SellerConfig) {

@@ -79,6 +79,11 @@ export interface Destinations {
 
 export type DestinationName = keyof Destinations;
 
+export interface EndpointRefusal {
+  kind: "malformed" | "not-allowed";
+  message: string;
+}
+
 export interface DeliveryFilter {
   topic?: string;
   username?: string;
@@ -169,16 +174,17 @@ export class NotificationOutbox {
     return destinations;
   }
 
-  /** Why the emulator must not send to this endpoint, or undefined when it may. */
-  refusal(endpoint: string): string | undefined {
+  /** Why the emulator must not send to this endpoint (a malformed URL, or one it may not reach), or undefined. */
+  refusal(endpoint: string): EndpointRefusal | undefined {
     const normalized = normalizedEndpoint(endpoint);
-    if (!normalized) return "endpoint must be an absolute URL";
+    if (!normalized) return { kind: "malformed", message: "endpoint must be an absolute URL" };
     const url = new URL(normalized);
-    if (url.protocol !== "http:" && url.protocol !== "https:") return "endpoint must be an http or https URL";
+    if (url.protocol !== "http:" && url.protocol !== "https:") return { kind: "malformed", message: "endpoint must be an http or https URL" };
     if (this.allowedEndpoints.size > 0) {
-      return this.allowedEndpoints.has(normalized) ? undefined : "endpoint is not one of the configured notification endpoints";
+      return this.allowedEndpoints.has(normalized) ? undefined : { kind: "not-allowed", message: "endpoint is not one of the configured notification endpoints" };
     }
-    return isLoopbackHostname(url.hostname) ? undefined : "no notification endpoint is configured, so only loopback endpoints are allowed";
+    if (isLoopbackHostname(url.hostname)) return undefined;
+    return { kind: "not-allowed", message: "no notification endpoint is configured, so only loopback endpoints are allowed" };
   }
 
   allowed(): string[] {
@@ -193,7 +199,7 @@ export class NotificationOutbox {
   setDestination<Name extends DestinationName>(name: Name, destination: Destinations[Name] | undefined): void {
     if (destination) {
       const refusal = this.refusal(destination.endpoint);
-      if (refusal) throw new Error(refusal);
+      if (refusal) throw new Error(refusal.message);
       this.current[name] = { ...destination };
     } else delete this.current[name];
   }
@@ -254,7 +260,6 @@ export class NotificationOutbox {
     const record = this.newRecord("TokenRevocation", correlationId, endpoint, seller, status, forge);
     const app = this.productApp;
     this.enqueue(record, async (_attemptNumber, signal) => {
-      const at = this.now();
       // Each attempt is a fresh message: a new Timestamp, so a new signature (receivers reject stale timestamps).
       const timestamp = this.now();
       const signingKeys = forge ? { ...app, clientSecret: `${app.clientSecret}-forged` } : app;
@@ -269,7 +274,7 @@ export class NotificationOutbox {
         revocationTime: new Date(revocation.revokedAtMs).toISOString(),
       });
       const result = await this.send(endpoint, { method: "POST", headers: { "content-type": PLATFORM_NOTIFICATION_CONTENT_TYPE, soapaction: TOKEN_REVOCATION_SOAP_ACTION }, body }, signal);
-      return { at, status: result.status, ...(result.error ? { error: result.error } : {}) };
+      return { at: timestamp, status: result.status, ...(result.error ? { error: result.error } : {}) };
     });
     return record;
   }
@@ -282,8 +287,10 @@ export class NotificationOutbox {
     const notificationId = randomUUID();
     const record = this.newRecord("MARKETPLACE_ACCOUNT_DELETION", notificationId, destination.endpoint, seller, undefined, forgeSignature);
     this.remember(record);
-    const signal = new AbortController().signal;
-    const attempt = await this.notificationApiAttempt(destination, { validateOnce: false, forge: forgeSignature }, signal, () => {
+    // Registered like a background job so close() also cuts a request that is still waiting for an answer.
+    const job: Job = { controller: new AbortController() };
+    this.jobs.add(job);
+    const attempt = await this.notificationApiAttempt(destination, { validateOnce: false, forge: forgeSignature }, job.controller.signal, () => {
       const now = this.now();
       return notificationBody({
         topic: "MARKETPLACE_ACCOUNT_DELETION",
@@ -294,6 +301,7 @@ export class NotificationOutbox {
         data: accountDeletionData(seller),
       });
     });
+    this.jobs.delete(job);
     record.attempts.push(attempt);
     const delivered = attempt.status !== null && attempt.status >= 200 && attempt.status < 300;
     record.state = delivered ? "delivered" : "failed";
@@ -474,7 +482,7 @@ export class NotificationOutbox {
   /** The one place a request leaves the emulator: refused unless the endpoint is allowed, never follows redirects. */
   private async send(endpoint: string, init: RequestInit, signal: AbortSignal, query?: [string, string]): Promise<SendResult> {
     const refusal = this.refusal(endpoint);
-    if (refusal) return { status: null, text: "", error: `not sent: ${refusal}` };
+    if (refusal) return { status: null, text: "", error: `not sent: ${refusal.message}` };
     const url = new URL(endpoint);
     if (query) url.searchParams.set(query[0], query[1]);
     try {

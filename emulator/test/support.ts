@@ -152,10 +152,7 @@ export async function advanceClock(origin: string, seconds: number): Promise<voi
   if (status !== 200) throw new Error("clock advance failed");
 }
 
-/**
- * A request through node:http, for what fetch will not send: a chosen Host header, an Origin header, or a chosen
- * local address to connect from.
- */
+/** A request through node:http, for headers fetch will not send as given (Host) or that a browser would (Origin). */
 export function rawRequest(
   url: string,
   options: { method?: string; headers?: Record<string, string>; body?: string } = {},
