@@ -44,10 +44,28 @@ export interface QuotaConfig {
   notification: number;
 }
 
+/**
+ * Where the emulator sends notifications. eBay keeps these per app; the emulator has them for the product's app (the
+ * first app), whose keys also sign Platform Notifications. Every endpoint here is also an allowed outbound target
+ * (see notification-outbox.ts).
+ */
 export interface NotificationConfig {
+  /** MARKETPLACE_ACCOUNT_DELETION endpoint (on eBay: set in the developer portal) and its verification token. */
   endpoint?: string;
   verificationToken?: string;
+  /** Notification API destination subscribed to AUTHORIZATION_REVOCATION, and its verification token. */
+  authorizationRevocationEndpoint?: string;
+  authorizationRevocationVerificationToken?: string;
+  /** Platform Notifications delivery URL (on eBay: ApplicationDeliveryPreferences.ApplicationURL), for TokenRevocation. */
+  platformNotificationEndpoint?: string;
+  /** Waits before each retry of a failed delivery, in ms; as many retries as entries. */
+  retryDelaysMs?: number[];
 }
+
+/** Retries a few times, quickly enough for a demo to see the outcome, slowly enough to outlast a restart. */
+export const DEFAULT_NOTIFICATION_RETRY_DELAYS_MS = [1_000, 5_000, 30_000];
+const MAX_RETRY_DELAY_MS = 600_000;
+const MAX_RETRIES = 10;
 
 /** Which Trading error answers an expired OAuth access token (eBay is seen answering 932, 931 and 21917053). */
 export type ExpiredIafErrorCode = 931 | 932 | 21917053;
@@ -64,6 +82,8 @@ export interface EmulatorConfig {
   clockFile?: string;
   /** Shown on the sign-in page so demo users know what to type. */
   showDemoHint: boolean;
+  /** Lets non-loopback clients use /__emulator/ (see access.ts); off unless EBAY_EMULATOR_CONTROL_ALLOW_REMOTE=1. */
+  controlAllowRemote: boolean;
 }
 
 export interface SellerInput {
@@ -103,6 +123,7 @@ export interface EmulatorOptions {
   stateFile?: string;
   clockFile?: string;
   showDemoHint?: boolean;
+  controlAllowRemote?: boolean;
 }
 
 export const DEMO_APP = {
@@ -201,12 +222,39 @@ export function resolveConfig(options: EmulatorOptions = {}): EmulatorConfig {
     apps,
     sellers: [...sellers.values()],
     quotas: { ...EBAY_DEFAULT_QUOTAS, ...stripUndefined(options.quotas ?? {}) },
-    notification: options.notification ?? {},
+    notification: validatedNotificationConfig(options.notification ?? {}),
     expiredIafErrorCode: options.expiredIafErrorCode ?? 932,
     stateFile: options.stateFile,
     clockFile: options.clockFile,
     showDemoHint: options.showDemoHint ?? true,
+    controlAllowRemote: options.controlAllowRemote ?? false,
   };
+}
+
+function checkEndpoint(name: string, value: string | undefined): void {
+  if (value === undefined) return;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(`${name} must be an absolute URL`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error(`${name} must be an http or https URL`);
+}
+
+/** Stops the start on a destination that could never be delivered to, rather than failing every notification later. */
+function validatedNotificationConfig(notification: NotificationConfig): NotificationConfig {
+  checkEndpoint("the account-deletion notification endpoint", notification.endpoint);
+  checkEndpoint("the AUTHORIZATION_REVOCATION endpoint", notification.authorizationRevocationEndpoint);
+  checkEndpoint("the Platform Notifications endpoint", notification.platformNotificationEndpoint);
+  if (notification.authorizationRevocationEndpoint && !notification.authorizationRevocationVerificationToken) {
+    throw new Error("an AUTHORIZATION_REVOCATION endpoint needs its verification token (EBAY_EMULATOR_AUTHORIZATION_REVOCATION_VERIFICATION_TOKEN)");
+  }
+  const delays = notification.retryDelaysMs ?? DEFAULT_NOTIFICATION_RETRY_DELAYS_MS;
+  if (delays.length > MAX_RETRIES || delays.some((delay) => !Number.isInteger(delay) || delay < 0 || delay > MAX_RETRY_DELAY_MS)) {
+    throw new Error(`notification retry delays must be at most ${MAX_RETRIES} whole numbers of ms between 0 and ${MAX_RETRY_DELAY_MS}`);
+  }
+  return { ...notification, retryDelaysMs: [...delays] };
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {
@@ -223,12 +271,33 @@ interface ConfigFile {
   expiredIafErrorCode?: ExpiredIafErrorCode;
 }
 
+/** "1"/"true" or "0"/"false"/unset; anything else is a typo worth stopping for, not a silent "off". */
+function flagFromEnv(env: Record<string, string | undefined>, name: string): boolean | undefined {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === "") return undefined;
+  if (raw === "1" || raw === "true") return true;
+  if (raw === "0" || raw === "false") return false;
+  throw new Error(`${name} must be 1 or 0`);
+}
+
 function numberFromEnv(env: Record<string, string | undefined>, name: string): number | undefined {
   const raw = env[name];
   if (raw === undefined || raw === "") return undefined;
   const value = Number(raw);
   if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a non-negative number`);
   return Math.floor(value);
+}
+
+/** "1000,5000,30000" -> [1000, 5000, 30000]; "" or unset -> undefined (the default); "none" -> no retries. */
+function delaysFromEnv(env: Record<string, string | undefined>, name: string): number[] | undefined {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === "") return undefined;
+  if (raw === "none") return [];
+  return raw.split(",").map((part) => {
+    const value = Number(part.trim());
+    if (part.trim() === "" || !Number.isInteger(value) || value < 0) throw new Error(`${name} must be comma-separated whole milliseconds, or none`);
+    return value;
+  });
 }
 
 /** Builds options from EBAY_* / EBAY_EMULATOR_* variables plus the optional EBAY_EMULATOR_CONFIG JSON file. */
@@ -265,11 +334,16 @@ export function optionsFromEnv(env: Record<string, string | undefined> = process
       ...stripUndefined({
         endpoint: env.EBAY_EMULATOR_NOTIFICATION_ENDPOINT,
         verificationToken: env.EBAY_EMULATOR_NOTIFICATION_VERIFICATION_TOKEN,
+        authorizationRevocationEndpoint: env.EBAY_EMULATOR_AUTHORIZATION_REVOCATION_ENDPOINT,
+        authorizationRevocationVerificationToken: env.EBAY_EMULATOR_AUTHORIZATION_REVOCATION_VERIFICATION_TOKEN,
+        platformNotificationEndpoint: env.EBAY_EMULATOR_PLATFORM_NOTIFICATION_ENDPOINT,
+        retryDelaysMs: delaysFromEnv(env, "EBAY_EMULATOR_NOTIFICATION_RETRY_DELAYS_MS"),
       }),
     },
     expiredIafErrorCode: expiredCode as ExpiredIafErrorCode | undefined,
     stateFile: env.EBAY_EMULATOR_STATE_FILE || undefined,
     clockFile: env.EBAY_EMULATOR_CLOCK_FILE || undefined,
     showDemoHint: env.EBAY_EMULATOR_DEMO_HINT !== "0",
+    controlAllowRemote: flagFromEnv(env, "EBAY_EMULATOR_CONTROL_ALLOW_REMOTE"),
   };
 }

@@ -4,15 +4,16 @@ import { sellerFromInput, type AccountType, type SellerConfig } from "./config";
 import type { EmulatorContext } from "./context";
 import { FaultInputError, parseFault, type FaultRegistry } from "./faults";
 import { sendJson } from "./http";
+import type { DestinationName, NotificationApiDestination } from "./notification-outbox";
 import { issueAuthorizationCode } from "./oauth-token";
-import { sendAccountDeletion, type SigningKey } from "./notifications";
+import { revokeSeller } from "./revocation";
 import { PRODUCT_SCOPES, USER_SCOPES } from "./scopes";
-import { REVOKE_REASONS, type Revocation, type RevokeReason } from "./state";
+import { REVOKE_REASONS, type RevokeReason } from "./state";
+import { authNAuthHardExpiresAtMs } from "./trading";
 
 export interface ControlDeps {
   context: EmulatorContext;
   faults: FaultRegistry;
-  signingKey: SigningKey;
 }
 
 class ControlError extends Error {
@@ -43,6 +44,25 @@ function optionalString(body: Record<string, unknown>, name: string): string | u
   return value;
 }
 
+function optionalBoolean(body: Record<string, unknown>, name: string): boolean | undefined {
+  const value = body[name];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "boolean") throw new ControlError(400, `${name} must be true or false`);
+  return value;
+}
+
+function revokeReason(value: unknown, allowed: readonly RevokeReason[] = REVOKE_REASONS): RevokeReason {
+  if (typeof value !== "string" || !allowed.includes(value as RevokeReason)) throw new ControlError(400, `reason must be one of ${allowed.join(", ")}`);
+  return value as RevokeReason;
+}
+
+/** An endpoint named in a control request: 400 when malformed, 403 when the emulator may not send there. */
+function allowedEndpoint(context: EmulatorContext, endpoint: string): string {
+  const refusal = context.notifications.refusal(endpoint);
+  if (!refusal) return endpoint;
+  throw new ControlError(refusal.kind === "malformed" ? 400 : 403, refusal.message);
+}
+
 function publicSeller(seller: SellerConfig) {
   return {
     username: seller.username,
@@ -61,7 +81,24 @@ function requireSeller(context: EmulatorContext, username: string | undefined): 
   return seller;
 }
 
-const ROUTES = ["health", "reset", "users", "consent", "clock", "faults", "calls", "notifications/account-deletion"];
+const ROUTES = [
+  "health",
+  "reset",
+  "users",
+  "users/{username}/revoke",
+  "consent",
+  "clock",
+  "faults",
+  "calls",
+  "notifications/account-deletion",
+  "notifications/authorization-revocation",
+  "notifications/token-revocation",
+  "notifications/destinations",
+  "notifications/deliveries",
+];
+
+/** Long enough for any retry schedule a test sets, short enough that a forgotten wait does not hang a run. */
+const MAX_WAIT_MS = 60_000;
 
 /** Dispatches /__emulator/<route>; answers 404 / 405 JSON for anything else. */
 export async function handleControl(
@@ -92,6 +129,7 @@ export async function handleControl(
     if (route === "reset") {
       if (method !== "POST") return wrongMethod("POST");
       context.state.reset();
+      context.notifications.reset();
       faults.clear();
       reply(200, { status: "reset", clock: context.clock.snapshot() });
       return;
@@ -105,11 +143,7 @@ export async function handleControl(
     if (revokeMatch) {
       if (method !== "POST") return wrongMethod("POST");
       const seller = requireSeller(context, decodeURIComponent(revokeMatch[1]!));
-      const reason = parseJsonObject(await readBody()).reason;
-      if (typeof reason !== "string" || !REVOKE_REASONS.includes(reason as RevokeReason)) {
-        throw new ControlError(400, `reason must be one of ${REVOKE_REASONS.join(", ")}`);
-      }
-      reply(200, revokeSeller(context, seller, reason as RevokeReason));
+      reply(200, revokeSeller(context, seller, revokeReason(parseJsonObject(await readBody()).reason)));
       return;
     }
     if (route === "consent") {
@@ -160,17 +194,63 @@ export async function handleControl(
       if (method !== "POST") return wrongMethod("POST");
       const body = parseJsonObject(await readBody());
       const seller = requireSeller(context, optionalString(body, "username"));
-      const endpoint = optionalString(body, "endpoint") ?? context.config.notification.endpoint;
-      const verificationToken = optionalString(body, "verificationToken") ?? context.config.notification.verificationToken;
-      if (!endpoint || !verificationToken) {
-        throw new ControlError(400, "no notification endpoint: set EBAY_EMULATOR_NOTIFICATION_ENDPOINT and _VERIFICATION_TOKEN or pass endpoint and verificationToken");
-      }
-      try {
-        new URL(endpoint);
-      } catch {
-        throw new ControlError(400, "endpoint must be an absolute URL");
-      }
-      reply(200, await sendAccountDeletion(context, deps.signingKey, seller, { endpoint, verificationToken }));
+      const destination = notificationApiDestination(context, body, "accountDeletion", "EBAY_EMULATOR_NOTIFICATION_ENDPOINT and _VERIFICATION_TOKEN");
+      reply(200, await context.notifications.sendAccountDeletion(seller, destination, optionalBoolean(body, "forgeSignature")));
+      return;
+    }
+    if (route === "notifications/authorization-revocation") {
+      if (method !== "POST") return wrongMethod("POST");
+      const body = parseJsonObject(await readBody());
+      const seller = requireSeller(context, optionalString(body, "username"));
+      const reason = body.reason === undefined ? "REVOKED_BY_USER" : revokeReason(body.reason);
+      const destination = notificationApiDestination(context, body, "authorizationRevocation", "EBAY_EMULATOR_AUTHORIZATION_REVOCATION_ENDPOINT and _VERIFICATION_TOKEN");
+      const product = context.config.apps[0]!;
+      const delivery = context.notifications.authorizationRevoked(
+        seller,
+        product.clientId,
+        { revokedAtMs: context.clock.nowMs(), reason },
+        { destination, forgeSignature: optionalBoolean(body, "forgeSignature") },
+      );
+      reply(202, { delivery });
+      return;
+    }
+    if (route === "notifications/token-revocation") {
+      if (method !== "POST") return wrongMethod("POST");
+      const body = parseJsonObject(await readBody());
+      const seller = requireSeller(context, optionalString(body, "username"));
+      // Auth'n'Auth tokens survive a password change, so TokenRevocation has no status for it.
+      const reason = body.reason === undefined ? "REVOKED_BY_USER" : revokeReason(body.reason, ["REVOKED_BY_USER", "REVOKED_BY_EBAY", "REVOKED_BY_APP"]);
+      const given = optionalString(body, "endpoint");
+      const endpoint = given ? allowedEndpoint(context, given) : context.notifications.destinations().platformNotifications?.endpoint;
+      if (!endpoint) throw new ControlError(400, "no Platform Notifications endpoint: set EBAY_EMULATOR_PLATFORM_NOTIFICATION_ENDPOINT or pass endpoint");
+      const product = context.config.apps[0]!;
+      const delivery = context.notifications.authNAuthTokenRevoked(
+        seller,
+        product.clientId,
+        newestAuthNAuthExpiry(context, seller, product.clientId),
+        { revokedAtMs: context.clock.nowMs(), reason },
+        { endpoint, forgeSignature: optionalBoolean(body, "forgeSignature") },
+      );
+      reply(202, { delivery });
+      return;
+    }
+    if (route === "notifications/destinations") {
+      if (method === "POST") setDestinations(context, parseJsonObject(await readBody()));
+      else if (method !== "GET") return wrongMethod("GET, POST");
+      reply(200, describeDestinations(context));
+      return;
+    }
+    if (route === "notifications/deliveries") {
+      if (method !== "GET") return wrongMethod("GET");
+      const query = new URL(request.url ?? "/", "http://emulator.invalid").searchParams;
+      const filter = { topic: query.get("topic") ?? undefined, username: query.get("username") ?? undefined };
+      const waitMs = query.has("waitMs") ? Number(query.get("waitMs")) : 0;
+      if (!Number.isInteger(waitMs) || waitMs < 0 || waitMs > MAX_WAIT_MS) throw new ControlError(400, `waitMs must be whole milliseconds from 0 to ${MAX_WAIT_MS}`);
+      await context.notifications.waitUntilSettled(filter, waitMs);
+      const deliveries = context.notifications.deliveries(filter);
+      const counts = { pending: 0, delivered: 0, failed: 0 };
+      for (const delivery of deliveries) counts[delivery.state]++;
+      reply(200, { counts, deliveries });
       return;
     }
     reply(404, { error: `unknown control route /__emulator/${route}`, routes: ROUTES.map((name) => `/__emulator/${name}`) });
@@ -202,41 +282,72 @@ function createSeller(context: EmulatorContext, body: Record<string, unknown>): 
 }
 
 /**
- * Revokes every token the seller holds, for every app. [UNCONFIRMED] PASSWORD_CHANGE spares Auth'n'Auth tokens, as
- * eBay documents that they survive a password change while OAuth refresh tokens do not.
+ * The Notification API destination a trigger route sends to: the request's endpoint / verificationToken, each
+ * falling back to the current destination's.
  */
-function revokeSeller(context: EmulatorContext, seller: SellerConfig, reason: RevokeReason) {
-  const revocation: Revocation = { revokedAtMs: context.clock.nowMs(), reason };
-  let grants = 0;
-  let accessTokens = 0;
-  let authNAuthTokens = 0;
-  for (const grant of context.state.grantsById.values()) {
-    if (grant.userId === seller.userId && !grant.revocation) {
-      grant.revocation = revocation;
-      grants++;
-    }
+function notificationApiDestination(
+  context: EmulatorContext,
+  body: Record<string, unknown>,
+  name: "accountDeletion" | "authorizationRevocation",
+  variables: string,
+): NotificationApiDestination {
+  const current = context.notifications.destinations()[name];
+  const given = optionalString(body, "endpoint");
+  const endpoint = given ? allowedEndpoint(context, given) : current?.endpoint;
+  const verificationToken = optionalString(body, "verificationToken") ?? current?.verificationToken;
+  if (!endpoint || !verificationToken) throw new ControlError(400, `no notification endpoint: set ${variables} or pass endpoint and verificationToken`);
+  return { endpoint, verificationToken };
+}
+
+/** When the seller holds an Auth'n'Auth token of the product app, its expiry; otherwise that of one issued now. */
+function newestAuthNAuthExpiry(context: EmulatorContext, seller: SellerConfig, clientId: string): number {
+  let newest: number | undefined;
+  for (const token of context.state.authNAuthTokens.values()) {
+    if (token.userId === seller.userId && token.clientId === clientId && (newest === undefined || token.hardExpiresAtMs > newest)) newest = token.hardExpiresAtMs;
   }
-  for (const token of context.state.accessTokens.values()) {
-    if (token.userId === seller.userId && !token.revocation) {
-      token.revocation = revocation;
-      accessTokens++;
+  return newest ?? authNAuthHardExpiresAtMs(context.clock.nowMs());
+}
+
+const DESTINATION_NAMES: readonly DestinationName[] = ["accountDeletion", "authorizationRevocation", "platformNotifications"];
+
+/** Validates the whole request before changing anything, so a refused field leaves every destination as it was. */
+function setDestinations(context: EmulatorContext, body: Record<string, unknown>): void {
+  const unknown = Object.keys(body).filter((key) => !DESTINATION_NAMES.includes(key as DestinationName));
+  if (unknown.length > 0) throw new ControlError(400, `unknown destinations: ${unknown.join(", ")}; use ${DESTINATION_NAMES.join(", ")}`);
+  const changes: Array<() => void> = [];
+  for (const name of DESTINATION_NAMES) {
+    if (!(name in body)) continue;
+    const value = body[name];
+    if (value === null) {
+      changes.push(() => context.notifications.setDestination(name, undefined));
+      continue;
     }
-  }
-  if (reason !== "PASSWORD_CHANGE") {
-    for (const token of context.state.authNAuthTokens.values()) {
-      if (token.userId === seller.userId && !token.revocation) {
-        token.revocation = revocation;
-        authNAuthTokens++;
-      }
+    if (typeof value !== "object" || Array.isArray(value)) throw new ControlError(400, `${name} must be an object or null`);
+    const fields = value as Record<string, unknown>;
+    const endpoint = optionalString(fields, "endpoint");
+    if (!endpoint) throw new ControlError(400, `${name}.endpoint is required`);
+    allowedEndpoint(context, endpoint);
+    if (name === "platformNotifications") {
+      changes.push(() => context.notifications.setDestination(name, { endpoint }));
+      continue;
     }
+    const verificationToken = optionalString(fields, "verificationToken");
+    if (!verificationToken) throw new ControlError(400, `${name}.verificationToken is required`);
+    changes.push(() => context.notifications.setDestination(name, { endpoint, verificationToken }));
   }
-  context.state.changed();
+  for (const change of changes) change();
+}
+
+/** Destinations without their verification tokens: the control API never echoes a secret. */
+function describeDestinations(context: EmulatorContext) {
+  const current = context.notifications.destinations();
+  const withToken = (destination: NotificationApiDestination | undefined) => (destination ? { endpoint: destination.endpoint, verificationTokenSet: true } : null);
   return {
-    username: seller.username,
-    userId: seller.userId,
-    reason,
-    revocationTime: new Date(revocation.revokedAtMs).toISOString(),
-    revoked: { refreshTokens: grants, accessTokens, authNAuthTokens },
+    accountDeletion: withToken(current.accountDeletion),
+    authorizationRevocation: withToken(current.authorizationRevocation),
+    platformNotifications: current.platformNotifications ? { endpoint: current.platformNotifications.endpoint } : null,
+    allowedEndpoints: context.notifications.allowed(),
+    retryDelaysMs: context.notifications.retryDelaysMs(),
   };
 }
 

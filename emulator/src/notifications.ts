@@ -1,14 +1,15 @@
-// Marketplace Account Deletion notifications: the public-key endpoint eBay's SDKs verify with, and the sender that
-// performs the challenge_code handshake and then POSTs a body signed with ECDSA-SHA1 (X-EBAY-SIGNATURE).
+// Notification API wire formats: the public-key endpoint eBay's SDKs verify with, the challenge_code handshake that
+// validates a destination, the ECDSA-SHA1 X-EBAY-SIGNATURE header, and the JSON bodies of the topics the emulator
+// sends (MARKETPLACE_ACCOUNT_DELETION, AUTHORIZATION_REVOCATION). Sending and retrying live in notification-outbox.ts.
 import { createHash, generateKeyPairSync, randomUUID, sign, type KeyObject } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { SellerConfig } from "./config";
 import type { EmulatorContext } from "./context";
-import { REST_PUBLIC_KEY_NOT_FOUND, restErrors } from "./ebay-errors";
+import { REST_INVALID_ACCESS_TOKEN, REST_PUBLIC_KEY_NOT_FOUND, restErrors } from "./ebay-errors";
 import { sendJson } from "./http";
-import { resolveBearer } from "./rest-apis";
 import { sendQuotaExceeded } from "./oauth-token";
-import { REST_INVALID_ACCESS_TOKEN } from "./ebay-errors";
+import { resolveBearer } from "./rest-apis";
+import type { RevokeReason } from "./state";
 
 export interface SigningKey {
   kid: string;
@@ -45,81 +46,40 @@ export function challengeResponseFor(challengeCode: string, verificationToken: s
   return createHash("sha256").update(challengeCode).update(verificationToken).update(endpoint).digest("hex");
 }
 
-export function signatureHeader(key: SigningKey, body: string): string {
-  const signature = sign("sha1", Buffer.from(body), key.privateKey).toString("base64");
-  return Buffer.from(JSON.stringify({ alg: "ecdsa", kid: key.kid, signature, digest: "SHA1" })).toString("base64");
+/** The value of X-EBAY-SIGNATURE: base64 of {"alg":"ecdsa","kid","signature":base64 DER,"digest":"SHA1"}. */
+export function signatureHeader(kid: string, privateKey: KeyObject, body: string): string {
+  const signature = sign("sha1", Buffer.from(body), privateKey).toString("base64");
+  return Buffer.from(JSON.stringify({ alg: "ecdsa", kid, signature, digest: "SHA1" })).toString("base64");
 }
 
-export interface DeliveryOutcome {
+export type NotificationApiTopic = "MARKETPLACE_ACCOUNT_DELETION" | "AUTHORIZATION_REVOCATION";
+
+/** The envelope every Notification API topic shares; `data` is the topic's payload. */
+export function notificationBody(input: {
+  topic: NotificationApiTopic;
   notificationId: string;
-  endpoint: string;
-  challenge: { status: number | null; verified: boolean; error?: string };
-  delivery: { status: number | null; delivered: boolean; error?: string };
-}
-
-const REQUEST_TIMEOUT_MS = 5_000;
-
-async function attempt(url: string, init: RequestInit): Promise<{ status: number | null; text: string; error?: string }> {
-  try {
-    const response = await fetch(url, { ...init, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS), redirect: "manual" });
-    return { status: response.status, text: await response.text() };
-  } catch (error) {
-    return { status: null, text: "", error: error instanceof Error ? error.message : "request failed" };
-  }
-}
-
-/**
- * Performs the handshake eBay does when an endpoint is registered (GET ?challenge_code=..), then delivers the
- * signed MARKETPLACE_ACCOUNT_DELETION notification. Nothing is delivered to an endpoint that failed the handshake.
- */
-export async function sendAccountDeletion(
-  context: EmulatorContext,
-  key: SigningKey,
-  seller: SellerConfig,
-  target: { endpoint: string; verificationToken: string },
-): Promise<DeliveryOutcome> {
-  const notificationId = randomUUID();
-  const challengeCode = randomUUID().replace(/-/g, "") + randomUUID().replace(/-/g, "");
-  const challengeUrl = new URL(target.endpoint);
-  challengeUrl.searchParams.set("challenge_code", challengeCode);
-  const challenge = await attempt(challengeUrl.toString(), { method: "GET", headers: { accept: "application/json" } });
-  let verified = false;
-  if (challenge.status === 200) {
-    try {
-      const parsed = JSON.parse(challenge.text) as { challengeResponse?: unknown };
-      verified = parsed.challengeResponse === challengeResponseFor(challengeCode, target.verificationToken, target.endpoint);
-    } catch {
-      verified = false;
-    }
-  }
-  const outcome: DeliveryOutcome = {
-    notificationId,
-    endpoint: target.endpoint,
-    challenge: { status: challenge.status, verified, ...(challenge.error ? { error: challenge.error } : {}) },
-    delivery: { status: null, delivered: false },
-  };
-  if (!verified) return outcome;
-
-  const now = context.clock.now().toISOString();
-  const body = JSON.stringify({
-    metadata: { topic: "MARKETPLACE_ACCOUNT_DELETION", schemaVersion: "1.0", deprecated: false },
+  eventDate: string;
+  publishDate: string;
+  publishAttemptCount: number;
+  data: Record<string, string>;
+}): string {
+  return JSON.stringify({
+    metadata: { topic: input.topic, schemaVersion: "1.0", deprecated: false },
     notification: {
-      notificationId,
-      eventDate: now,
-      publishDate: now,
-      publishAttemptCount: 1,
-      data: { username: seller.username, userId: seller.userId, eiasToken: seller.eiasToken },
+      notificationId: input.notificationId,
+      eventDate: input.eventDate,
+      publishDate: input.publishDate,
+      publishAttemptCount: input.publishAttemptCount,
+      data: input.data,
     },
   });
-  const delivery = await attempt(target.endpoint, {
-    method: "POST",
-    headers: { "content-type": "application/json", accept: "application/json", "x-ebay-signature": signatureHeader(key, body) },
-    body,
-  });
-  outcome.delivery = {
-    status: delivery.status,
-    delivered: delivery.status !== null && delivery.status >= 200 && delivery.status < 300,
-    ...(delivery.error ? { error: delivery.error } : {}),
-  };
-  return outcome;
+}
+
+export function accountDeletionData(seller: SellerConfig): Record<string, string> {
+  return { username: seller.username, userId: seller.userId, eiasToken: seller.eiasToken };
+}
+
+/** [UNCONFIRMED] field order and date format: eBay publishes the field names and the revokeReason values only. */
+export function authorizationRevocationData(seller: SellerConfig, reason: RevokeReason, revocationDate: string): Record<string, string> {
+  return { username: seller.username, userId: seller.userId, eiasToken: seller.eiasToken, revokeReason: reason, revocationDate };
 }

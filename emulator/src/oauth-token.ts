@@ -15,6 +15,7 @@ import {
 } from "./ebay-errors";
 import { header, sendEmpty, sendJson, withQuery } from "./http";
 import { APPLICATION_SCOPES, PUBLIC_SCOPE, USER_SCOPES, parseScopeParameter } from "./scopes";
+import { revokeGrant } from "./revocation";
 import type { GrantRecord, QuotaBucket } from "./state";
 import { newApplicationAccessToken, newAuthorizationCode, newOpaqueId, newRefreshToken, newUserAccessToken } from "./tokens";
 
@@ -195,8 +196,9 @@ function clientCredentials(context: EmulatorContext, app: AppConfig, form: URLSe
 }
 
 /**
- * [UNCONFIRMED] RFC 7009-style app revocation: a refresh token revokes its whole grant (RevokedByApp), an access
- * token only itself; unknown tokens still answer 200 with an empty body, as RFC 7009 requires.
+ * [UNCONFIRMED] RFC 7009-style app revocation: a refresh token revokes its whole grant (RevokedByApp, and an
+ * AUTHORIZATION_REVOCATION notification), an access token only itself (the authorization stays, so no notification);
+ * unknown tokens still answer 200 with an empty body, as RFC 7009 requires.
  */
 export function handleRevokeRequest(context: EmulatorContext, request: IncomingMessage, response: ServerResponse, body: string): void {
   const app = authenticateClient(context, header(request, "authorization"));
@@ -212,7 +214,7 @@ export function handleRevokeRequest(context: EmulatorContext, request: IncomingM
   }
   const revocation = { revokedAtMs: context.clock.nowMs(), reason: "REVOKED_BY_APP" as const };
   const grant = context.state.grantsByRefreshToken.get(token);
-  if (grant && grant.clientId === app.clientId && !grant.revocation) grant.revocation = revocation;
+  if (grant && grant.clientId === app.clientId) revokeGrant(context, grant, revocation);
   const accessToken = context.state.accessTokens.get(token);
   if (accessToken && accessToken.clientId === app.clientId && !accessToken.revocation) accessToken.revocation = revocation;
   context.state.changed();

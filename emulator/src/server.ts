@@ -3,6 +3,7 @@
 // eBay-shaped answer instead of a crash.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { controlAccessRefusal } from "./access";
 import { handleAuthNAuthSignIn, handleAuthorize, handleAuthorizeForm } from "./authorize";
 import { VirtualClock } from "./clock";
 import { resolveConfig, type EmulatorOptions } from "./config";
@@ -19,14 +20,15 @@ import {
 } from "./ebay-errors";
 import { FaultRegistry, type Fault } from "./faults";
 import { BodyTooLargeError, readBody, sendJson, sendText } from "./http";
+import { NotificationOutbox } from "./notification-outbox";
 import { createSigningKey, handlePublicKey } from "./notifications";
 import { handleRevokeRequest, handleTokenRequest } from "./oauth-token";
-import { handleGetUser, handleUserRateLimit } from "./rest-apis";
+import { handleGetUser, handleRateLimit, handleUserRateLimit } from "./rest-apis";
 import { EmulatorState } from "./state";
 import { handleTrading, tradingEnvelope } from "./trading";
 
 export interface CreateEmulatorOptions extends EmulatorOptions {
-  /** Interface to bind; 127.0.0.1 unless set. */
+  /** Interface to bind; 127.0.0.1 unless set, so nothing else on the network reaches the emulator by default. */
   host?: string;
 }
 
@@ -56,9 +58,10 @@ export function createEmulator(options: CreateEmulatorOptions = {}): Emulator {
   const config = resolveConfig(options);
   const clock = new VirtualClock(config.clockFile);
   const state = new EmulatorState(config, clock);
-  const context: EmulatorContext = { config, state, clock, ...indexApps(config.apps) };
-  const faults = new FaultRegistry();
   const signingKey = createSigningKey();
+  const notifications = new NotificationOutbox({ config, clock, signingKey });
+  const context: EmulatorContext = { config, state, clock, notifications, ...indexApps(config.apps) };
+  const faults = new FaultRegistry();
   const host = options.host ?? "127.0.0.1";
 
   const isTrading = (path: string) => path === TRADING_PATH;
@@ -112,7 +115,12 @@ export function createEmulator(options: CreateEmulatorOptions = {}): Emulator {
     const body = () => readBody(request);
 
     if (path === "/__emulator" || path.startsWith("/__emulator/")) {
-      await handleControl({ context, faults, signingKey }, request, response, path.slice("/__emulator/".length).replace(/\/$/, ""), body);
+      const refusal = config.controlAllowRemote ? undefined : controlAccessRefusal(request);
+      if (refusal) {
+        sendJson(response, 403, { error: refusal }, { "cache-control": "no-store" });
+        return;
+      }
+      await handleControl({ context, faults }, request, response, path.slice("/__emulator/".length).replace(/\/$/, ""), body);
       return;
     }
 
@@ -150,6 +158,10 @@ export function createEmulator(options: CreateEmulatorOptions = {}): Emulator {
       case "/ws/eBayISAPI.dll":
         if (method === "POST") handleAuthorizeForm(context, request, response, await body());
         else if (only("GET")) handleAuthNAuthSignIn(context, request, response, url.searchParams);
+        return;
+      case "/developer/analytics/v1_beta/rate_limit/":
+      case "/developer/analytics/v1_beta/rate_limit":
+        if (only("GET")) handleRateLimit(context, request, response, url.searchParams);
         return;
       case "/developer/analytics/v1_beta/user_rate_limit/":
       case "/developer/analytics/v1_beta/user_rate_limit":
@@ -204,6 +216,7 @@ export function createEmulator(options: CreateEmulatorOptions = {}): Emulator {
     },
     close() {
       return new Promise((resolve) => {
+        notifications.close();
         state.save();
         if (!server.listening) {
           resolve();

@@ -6,19 +6,20 @@ import type { AppConfig, SellerConfig } from "./config";
 import type { EmulatorContext } from "./context";
 import { TRADING_ERRORS, type TradingError } from "./ebay-errors";
 import { header, sendText } from "./http";
+import { revokeAuthNAuthToken, revokeGrant } from "./revocation";
 import type { AccessTokenRecord, AuthNAuthTokenRecord, Revocation, RevokeReason } from "./state";
 import { newAuthNAuthToken, newSessionId } from "./tokens";
 
-const XMLNS = "urn:ebay:apis:eBLBaseComponents";
-const VERSION = "1349";
-const BUILD = "E1349_CORE_APISIGNIN_19146596_R1";
+export const XMLNS = "urn:ebay:apis:eBLBaseComponents";
+export const TRADING_VERSION = "1349";
+export const TRADING_BUILD = "E1349_CORE_APISIGNIN_19146596_R1";
 const SUPPORTED_CALLS = new Set(["GetTokenStatus", "GetUser", "RevokeToken", "GetSessionID", "FetchToken"]);
 const SESSION_LIFETIME_MS = 5 * 60 * 1000;
 const HARD_EXPIRATION_WARNING_MS = 7 * 86_400_000;
 
 const parser = new XMLParser({ ignoreAttributes: true, parseTagValue: false, trimValues: true, removeNSPrefix: true });
 
-function escapeXml(value: string): string {
+export function escapeXml(value: string): string {
   return value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
@@ -57,7 +58,7 @@ export function tradingEnvelope(
     `<?xml version="1.0" encoding="UTF-8"?>\n<${rootName} xmlns="${XMLNS}">\n` +
     `  <Timestamp>${context.clock.now().toISOString()}</Timestamp>\n  <Ack>${failed ? "Failure" : "Success"}</Ack>\n` +
     errorsXml(outcome.errors ?? []) +
-    `  <Version>${VERSION}</Version>\n  <Build>${BUILD}</Build>\n` +
+    `  <Version>${TRADING_VERSION}</Version>\n  <Build>${TRADING_BUILD}</Build>\n` +
     (outcome.hardExpirationWarning ? `  <HardExpirationWarning>${outcome.hardExpirationWarning}</HardExpirationWarning>\n` : "") +
     (failed ? "" : toXml(outcome.fields ?? {})) +
     `</${rootName}>`
@@ -72,7 +73,7 @@ type Caller =
   | { kind: "oauth"; record: AccessTokenRecord; seller: SellerConfig; revocation?: Revocation }
   | { kind: "authnauth"; token: string; record: AuthNAuthTokenRecord; seller: SellerConfig; revocation?: Revocation; hardExpired: boolean };
 
-const STATUS_BY_REASON: Record<RevokeReason, string> = {
+export const STATUS_BY_REASON: Record<RevokeReason, string> = {
   REVOKED_BY_USER: "RevokedByUser",
   REVOKED_BY_EBAY: "RevokedByeBay",
   REVOKED_BY_APP: "RevokedByApp",
@@ -244,16 +245,22 @@ function userFields(seller: SellerConfig): Record<string, unknown> {
   };
 }
 
-/** [UNCONFIRMED] RevokeToken with an Auth'n'Auth token revokes that token; with an OAuth token it revokes the grant. */
+/**
+ * [UNCONFIRMED] RevokeToken with an Auth'n'Auth token revokes that token (eBay documents a TokenRevocation Platform
+ * Notification for exactly this); with an OAuth token it revokes the grant (and AUTHORIZATION_REVOCATION is sent).
+ */
 function revokeToken(context: EmulatorContext, caller: Caller): void {
   const revocation: Revocation = { revokedAtMs: context.clock.nowMs(), reason: "REVOKED_BY_APP" };
-  if (caller.kind === "authnauth") caller.record.revocation ??= revocation;
-  else {
-    const grant = caller.record.grantId ? context.state.grantsById.get(caller.record.grantId) : undefined;
-    if (grant) grant.revocation ??= revocation;
-    else caller.record.revocation ??= revocation;
+  if (caller.kind === "authnauth") {
+    revokeAuthNAuthToken(context, caller.record, revocation);
+    return;
   }
-  context.state.changed();
+  const grant = caller.record.grantId ? context.state.grantsById.get(caller.record.grantId) : undefined;
+  if (grant) revokeGrant(context, grant, revocation);
+  else {
+    caller.record.revocation ??= revocation;
+    context.state.changed();
+  }
 }
 
 function getSessionId(context: EmulatorContext, app: AppConfig, fields: Record<string, unknown>): Parameters<typeof tradingEnvelope>[2] {
@@ -271,10 +278,10 @@ function getSessionId(context: EmulatorContext, app: AppConfig, fields: Record<s
   return { fields: { SessionID: sessionId } };
 }
 
-/** Auth'n'Auth tokens last 18 months. */
-function addMonths(ms: number, months: number): number {
-  const date = new Date(ms);
-  date.setUTCMonth(date.getUTCMonth() + months);
+/** Auth'n'Auth tokens last 18 months (calendar months, as eBay's HardExpirationTime shows). */
+export function authNAuthHardExpiresAtMs(issuedAtMs: number): number {
+  const date = new Date(issuedAtMs);
+  date.setUTCMonth(date.getUTCMonth() + 18);
   return date.getTime();
 }
 
@@ -287,7 +294,7 @@ function fetchToken(context: EmulatorContext, app: AppConfig, fields: Record<str
   if (!seller) return { errors: [TRADING_ERRORS.sessionNotSignedIn] };
   session.fetched = true;
   const token = newAuthNAuthToken(seller.eiasToken);
-  const hardExpiresAtMs = addMonths(nowMs, 18);
+  const hardExpiresAtMs = authNAuthHardExpiresAtMs(nowMs);
   context.state.authNAuthTokens.set(token, { clientId: app.clientId, userId: seller.userId, issuedAtMs: nowMs, hardExpiresAtMs });
   context.state.changed();
   return { fields: { eBayAuthToken: token, HardExpirationTime: new Date(hardExpiresAtMs).toISOString() } };

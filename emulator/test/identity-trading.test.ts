@@ -10,6 +10,8 @@ import {
   errorCodes,
   getUser,
   refresh,
+  signInAndAgree,
+  startAuthNAuthSession,
   startEmulator,
   tokenRequest,
   trading,
@@ -198,27 +200,13 @@ describe("POST /ws/api.dll with OAuth (X-EBAY-API-IAF-TOKEN)", () => {
 });
 
 describe("Auth'n'Auth: GetSessionID, sign-in, FetchToken, hard expiry", () => {
+  /** The legacy flow step by step, checking what each step answers on the way. */
   async function authNAuthToken(username: string): Promise<{ token: string; hardExpirationTime: string }> {
-    const session = await trading(origin, "GetSessionID", { appHeaders: true }, `<RuName>${DEMO_APP.ruName}</RuName>`);
-    expect(session.body.Ack).toBe("Success");
-    const sessionId = session.body.SessionID as string;
-
+    const sessionId = await startAuthNAuthSession(origin);
     const early = await trading(origin, "FetchToken", { appHeaders: true }, `<SessionID>${sessionId}</SessionID>`);
     expect(errorCodes(early)).toEqual(["21916017"]);
 
-    const signInUrl = `${origin}/ws/eBayISAPI.dll?SignIn&RuName=${encodeURIComponent(DEMO_APP.ruName)}&SessID=${encodeURIComponent(sessionId)}`;
-    const page = await (await fetch(signInUrl)).text();
-    const requestId = /name="request" value="([^"]+)"/.exec(page)![1]!;
-    const form = (fields: Record<string, string>, cookie?: string) =>
-      fetch(`${origin}/ws/eBayISAPI.dll`, {
-        method: "POST",
-        redirect: "manual",
-        headers: { "content-type": "application/x-www-form-urlencoded", ...(cookie ? { cookie } : {}) },
-        body: new URLSearchParams({ request: requestId, ...fields }).toString(),
-      });
-    const signIn = await form({ step: "signin", username, password: "password" });
-    const cookie = signIn.headers.get("set-cookie")!.split(";")[0]!;
-    const agree = await form({ step: "agree" }, cookie);
+    const agree = await signInAndAgree(origin, sessionId, username);
     expect(agree.status).toBe(302);
     expect(new URL(agree.headers.get("location")!).searchParams.get("username")).toBe(username);
 

@@ -1,71 +1,42 @@
 // Marketplace Account Deletion: the public-key endpoint and a signed delivery that a receiver written the way eBay's
 // SDKs verify (challenge hash, ECDSA-SHA1 over the raw body with the key fetched by kid) accepts.
-import { createHash, createPublicKey, verify } from "node:crypto";
-import { createServer, type Server } from "node:http";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { eiasTokenFor, userIdFor } from "../src/tokens";
-import { control, startEmulator, tokenRequest, type RunningEmulator } from "./support";
+import { control, startEmulator, startNotificationReceiver, tokenRequest, verifyEbaySignature, type NotificationReceiver, type RunningEmulator } from "./support";
 
 const VERIFICATION_TOKEN = "verification-token-0123456789-abcdefghijklmnopqrstuvwxyz";
-
-interface Received {
-  challengeCodes: string[];
-  notifications: Array<{ body: any; verified: boolean }>;
-}
+const PATH = "/ebay/account-deletion";
 
 let running: RunningEmulator;
-let receiver: Server;
+let receiver: NotificationReceiver;
 let endpoint: string;
-const received: Received = { challengeCodes: [], notifications: [] };
-
-/** The PEM comes on one line from eBay; its SDKs put the line breaks back before using it. */
-function formatPem(key: string): string {
-  return key.replace("-----BEGIN PUBLIC KEY-----", "-----BEGIN PUBLIC KEY-----\n").replace("-----END PUBLIC KEY-----", "\n-----END PUBLIC KEY-----");
-}
-
-async function verifySignature(emulatorOrigin: string, header: string, rawBody: string): Promise<boolean> {
-  const decoded = JSON.parse(Buffer.from(header, "base64").toString("utf8")) as { alg: string; kid: string; signature: string; digest: string };
-  if (decoded.alg !== "ecdsa" || decoded.digest !== "SHA1") return false;
-  const appToken = (await (await tokenRequest(emulatorOrigin, { grant_type: "client_credentials" })).json()).access_token;
-  const keyResponse = await fetch(`${emulatorOrigin}/commerce/notification/v1/public_key/${decoded.kid}`, { headers: { authorization: `Bearer ${appToken}` } });
-  const key = (await keyResponse.json()) as { key: string };
-  return verify("sha1", Buffer.from(rawBody), createPublicKey(formatPem(key.key)), Buffer.from(decoded.signature, "base64"));
-}
 
 beforeAll(async () => {
-  receiver = createServer((request, response) => {
-    const url = new URL(request.url ?? "/", "http://receiver");
-    if (request.method === "GET") {
-      const challengeCode = url.searchParams.get("challenge_code") ?? "";
-      received.challengeCodes.push(challengeCode);
-      const challengeResponse = createHash("sha256").update(challengeCode + VERIFICATION_TOKEN + endpoint).digest("hex");
-      response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ challengeResponse }));
-      return;
-    }
-    let body = "";
-    request.on("data", (chunk) => (body += chunk));
-    request.on("end", async () => {
-      const verified = await verifySignature(running.origin, String(request.headers["x-ebay-signature"] ?? ""), body);
-      received.notifications.push({ body: JSON.parse(body), verified });
-      response.writeHead(verified ? 204 : 412).end();
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
-  endpoint = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/ebay/account-deletion`;
+  receiver = await startNotificationReceiver(VERIFICATION_TOKEN);
+  endpoint = receiver.url(PATH);
   running = await startEmulator({ notification: { endpoint, verificationToken: VERIFICATION_TOKEN } });
 });
 
 afterAll(async () => {
   await running.emulator.close();
-  await new Promise((resolve) => receiver.close(resolve));
+  await receiver.close();
 });
 
 beforeEach(async () => {
-  received.challengeCodes.length = 0;
-  received.notifications.length = 0;
+  receiver.reset();
   await control(running.origin, "POST", "reset");
 });
+
+/** An ephemeral port that was just released: nothing listens there. */
+async function closedPort(): Promise<number> {
+  const closed = createServer();
+  await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+  const port = (closed.address() as AddressInfo).port;
+  await new Promise((resolve) => closed.close(resolve));
+  return port;
+}
 
 describe("GET /commerce/notification/v1/public_key/{kid}", () => {
   it("serves the ECDSA key with an application token, 404 for unknown kids, 401 without a token", async () => {
@@ -87,19 +58,22 @@ describe("GET /commerce/notification/v1/public_key/{kid}", () => {
 
 describe("POST /__emulator/notifications/account-deletion", () => {
   it("does the challenge handshake, then delivers a signed MARKETPLACE_ACCOUNT_DELETION notification", async () => {
+    receiver.respond = async (request) => ((await verifyEbaySignature(running.origin, String(request.headers["x-ebay-signature"]), request.body)) ? 204 : 412);
     const { status, json } = await control(running.origin, "POST", "notifications/account-deletion", { username: "demo_us_jane" });
     expect(status).toBe(200);
     expect(json).toMatchObject({ endpoint, challenge: { status: 200, verified: true }, delivery: { status: 204, delivered: true } });
-    expect(received.challengeCodes).toHaveLength(1);
-    expect(received.notifications).toHaveLength(1);
-    const [notification] = received.notifications;
-    expect(notification!.verified).toBe(true);
-    expect(notification!.body.metadata).toEqual({ topic: "MARKETPLACE_ACCOUNT_DELETION", schemaVersion: "1.0", deprecated: false });
-    expect(notification!.body.notification).toMatchObject({
+    expect(receiver.requests.map((request) => request.method)).toEqual(["GET", "POST"]);
+    const [notification] = receiver.posts();
+    const body = JSON.parse(notification!.body);
+    expect(body.metadata).toEqual({ topic: "MARKETPLACE_ACCOUNT_DELETION", schemaVersion: "1.0", deprecated: false });
+    expect(body.notification).toMatchObject({
       notificationId: json.notificationId,
       publishAttemptCount: 1,
       data: { username: "demo_us_jane", userId: userIdFor("demo_us_jane"), eiasToken: eiasTokenFor(userIdFor("demo_us_jane")) },
     });
+
+    const logged = (await control(running.origin, "GET", "notifications/deliveries")).json;
+    expect(logged.deliveries).toMatchObject([{ id: json.notificationId, topic: "MARKETPLACE_ACCOUNT_DELETION", endpoint, state: "delivered", forgedSignature: false }]);
   });
 
   it("delivers nothing when the endpoint fails the handshake", async () => {
@@ -109,21 +83,37 @@ describe("POST /__emulator/notifications/account-deletion", () => {
       verificationToken: "a-different-token-that-the-receiver-does-not-know",
     });
     expect(json).toMatchObject({ challenge: { status: 200, verified: false }, delivery: { delivered: false, status: null } });
-    expect(received.notifications).toHaveLength(0);
+    expect(receiver.posts()).toHaveLength(0);
   });
 
-  it("reports an unreachable endpoint and refuses unknown sellers", async () => {
-    // An ephemeral port that was just released: nothing listens there.
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
-    const closedPort = (closed.address() as AddressInfo).port;
-    await new Promise((resolve) => closed.close(resolve));
-    const unreachable = await control(running.origin, "POST", "notifications/account-deletion", {
+  it("forgeSignature sends a body whose X-EBAY-SIGNATURE names the real kid but does not verify", async () => {
+    receiver.respond = async (request) => ((await verifyEbaySignature(running.origin, String(request.headers["x-ebay-signature"]), request.body)) ? 204 : 412);
+    const { json } = await control(running.origin, "POST", "notifications/account-deletion", { username: "demo_us_jane", forgeSignature: true });
+    expect(json.delivery).toEqual({ status: 412, delivered: false });
+    const header = JSON.parse(Buffer.from(String(receiver.posts()[0]!.headers["x-ebay-signature"]), "base64").toString("utf8"));
+    expect(header).toMatchObject({ alg: "ecdsa", kid: running.emulator.signingKeyId, digest: "SHA1" });
+  });
+
+  it("refuses an endpoint that is not the configured one (403) and unknown sellers (404)", async () => {
+    const elsewhere = await control(running.origin, "POST", "notifications/account-deletion", {
       username: "demo_us_jane",
-      endpoint: `http://127.0.0.1:${closedPort}/nowhere`,
+      endpoint: receiver.url("/somewhere-else"),
       verificationToken: VERIFICATION_TOKEN,
     });
-    expect(unreachable.json.challenge).toMatchObject({ status: null, verified: false });
+    expect(elsewhere).toEqual({ status: 403, json: { error: "endpoint is not one of the configured notification endpoints" } });
+    expect(receiver.requests).toHaveLength(0);
     expect((await control(running.origin, "POST", "notifications/account-deletion", { username: "ghost" })).status).toBe(404);
+  });
+
+  it("reports a configured endpoint that nobody answers", async () => {
+    const unreachableEndpoint = `http://127.0.0.1:${await closedPort()}/nowhere`;
+    const other = await startEmulator({ notification: { endpoint: unreachableEndpoint, verificationToken: VERIFICATION_TOKEN } });
+    try {
+      const unreachable = await control(other.origin, "POST", "notifications/account-deletion", { username: "demo_us_jane" });
+      expect(unreachable.json.challenge).toMatchObject({ status: null, verified: false, error: expect.stringContaining("ECONNREFUSED") });
+      expect(unreachable.json.delivery).toEqual({ status: null, delivered: false });
+    } finally {
+      await other.emulator.close();
+    }
   });
 });
