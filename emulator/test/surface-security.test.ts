@@ -29,7 +29,7 @@ describe("binding", () => {
     });
 
     it.skipIf(!externalAddress)("is reachable on loopback and refuses connections on the machine's other addresses", async () => {
-      const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, EBAY_EMULATOR_PORT: "0" };
+      const env = { PATH: process.env.PATH, HOME: process.env.HOME, EBAY_EMULATOR_PORT: "0" } as unknown as NodeJS.ProcessEnv;
       child = spawn(path.join(WORKTREE, "node_modules", ".bin", "tsx"), ["emulator/src/main.ts"], { cwd: WORKTREE, env, stdio: ["ignore", "pipe", "pipe"] });
       const origin = await new Promise<string>((resolve, reject) => {
         let output = "";

@@ -1,6 +1,5 @@
 // Connect, Test, re-create and disconnect against a real SQLite file and the real emulator over HTTP.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import Database from "better-sqlite3";
 import { createTestDatabase } from "@/test/support/test-database";
 import { startEmulator, type EmulatorHarness } from "@/test/support/emulator-harness";
 import { setClockOffsetSeconds } from "@/lib/clock";
@@ -86,14 +85,12 @@ describe("connect, Test, re-create, disconnect", () => {
     expect(again.accountId).toBe(first.accountId);
     expect(await db.ebayAccount.count({ where: { workspaceId, ebayUserId: seller.userId } })).toBe(1);
 
-    const raw = new Database(database.file, { readonly: true });
-    const stored = raw.prepare("SELECT accessToken, refreshToken FROM EbayAccount WHERE id = ?").get(first.accountId) as {
-      accessToken: string;
-      refreshToken: string;
-    };
-    raw.close();
-    expect(stored.refreshToken).not.toContain("v^1.1");
-    expect(stored.accessToken).not.toContain("v^1.1");
+    const [stored] = await database.query<{ accessToken: string; refreshToken: string }>(
+      'SELECT "accessToken", "refreshToken" FROM "EbayAccount" WHERE "id" = $1',
+      [first.accountId],
+    );
+    expect(stored!.refreshToken).not.toContain("v^1.1");
+    expect(stored!.accessToken).not.toContain("v^1.1");
   });
 
   it("marks a revoked account for re-authorization, refuses a re-create by another eBay user, accepts the right one", async () => {

@@ -33,7 +33,6 @@ export type WarningConfig = {
   /** Absolute origin that fix links point at (NEXTAUTH_URL). */
   appUrl: string;
   webhookTimeoutMs: number;
-  webhookRetryBaseMs: number;
 };
 
 function positiveNumber(env: Record<string, string | undefined>, name: string, fallback: number): number {
@@ -72,6 +71,5 @@ export function warningConfigFromEnv(env: Record<string, string | undefined> = p
     emailFrom: env.ALERT_EMAIL_FROM?.trim() || "ChannelKeys <alerts@channelkeys.invalid>",
     appUrl: (env.NEXTAUTH_URL?.trim() || "http://localhost:3000").replace(/\/+$/, ""),
     webhookTimeoutMs: positiveNumber(env, "WEBHOOK_TIMEOUT_MS", 5000),
-    webhookRetryBaseMs: positiveNumber(env, "WEBHOOK_RETRY_BASE_MS", 1000),
   };
 }

@@ -94,9 +94,6 @@ export async function deliverWarning(db: Db, input: DeliverWarningInput): Promis
     try {
       await postWebhook(settings.webhookUrl!, settings.webhookSecret, await webhookPayloadFor(db, warning, workspace, config, now), {
         timeoutMs: config.webhookTimeoutMs,
-        // The queue retries the whole delivery with its own backoff.
-        attempts: 1,
-        retryBaseMs: config.webhookRetryBaseMs,
         deliveryId: warning.id,
         allowPrivateNetworks: input.allowPrivateWebhookTargets ?? webhookPrivateTargetsAllowed(),
       });

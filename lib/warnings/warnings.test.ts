@@ -1,6 +1,6 @@
 // Warnings from account states: no flapping, one warning per episode even with two evaluators, expiry
 // thresholds, recovery notes; delivered to a real SMTP server on a local port and to a local HTTP
-// webhook whose HMAC signature is verified. Real SQLite file throughout.
+// webhook whose HMAC signature is verified, through the deliver-warning job. Real PostgreSQL throughout.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -10,7 +10,12 @@ import { createDbClient, type Db } from "@/lib/db";
 import { DELIVERY_HEADER } from "@/lib/warnings/webhook";
 import { encryptToken } from "@/lib/crypto/token-cipher";
 import { evaluateWarnings } from "@/lib/warnings/evaluate-warnings";
-import { deliverPendingWarnings } from "@/lib/warnings/deliver-warnings";
+import { deliverWarning } from "@/lib/warnings/deliver-warning";
+import { deliverWarningJob, WARNING_DELIVERY_ATTEMPTS } from "@/lib/warnings/warning-jobs";
+import { runDeliverWarningJob } from "@/lib/warnings/warning-tasks";
+import { addJob } from "@/lib/jobs/add-job";
+import { RetryLater } from "@/lib/jobs/retry-later";
+import { startTestJobRunner } from "@/test/support/job-runner";
 import { verifyWebhookSignature, SIGNATURE_HEADER, TIMESTAMP_HEADER } from "@/lib/warnings/webhook";
 import { warningConfigFromEnv, type WarningConfig } from "@/lib/upkeep/upkeep-config";
 
@@ -34,7 +39,6 @@ function config(overrides: Partial<WarningConfig> = {}): WarningConfig {
     appUrl: "https://app.channelkeys.test",
     emailFrom: "ChannelKeys <alerts@channelkeys.test>",
     smtpUrl: null,
-    webhookRetryBaseMs: 10,
     ...overrides,
   };
 }
@@ -208,14 +212,12 @@ describe("evaluateWarnings: expiry thresholds", () => {
   });
 });
 
-describe("delivery", () => {
+describe("delivery (the deliver-warning job)", () => {
   let smtp: SmtpTestServer;
   let webhook: http.Server;
   let webhookUrl: string;
   const received: Array<{ headers: http.IncomingHttpHeaders; body: string }> = [];
   let failNextWebhooks = 0;
-  /** Answer this late, so two racing deliverers really overlap. */
-  let webhookDelayMs = 0;
   const secret = "whsec_test_0123456789";
 
   beforeAll(async () => {
@@ -226,14 +228,12 @@ describe("delivery", () => {
       request.on("data", (chunk: string) => (body += chunk));
       request.on("end", () => {
         received.push({ headers: request.headers, body });
-        setTimeout(() => {
-          if (failNextWebhooks > 0) {
-            failNextWebhooks -= 1;
-            response.writeHead(503).end("busy");
-          } else {
-            response.writeHead(200).end("ok");
-          }
-        }, webhookDelayMs);
+        if (failNextWebhooks > 0) {
+          failNextWebhooks -= 1;
+          response.writeHead(503).end("busy");
+        } else {
+          response.writeHead(200).end("ok");
+        }
       });
     });
     await new Promise<void>((resolve) => webhook.listen(0, "127.0.0.1", resolve));
@@ -244,7 +244,28 @@ describe("delivery", () => {
     await new Promise((resolve) => webhook?.close(resolve));
   });
 
-  it("emails the recipients and posts a signed webhook, retrying a failing webhook, exactly once each", async () => {
+  const deliver = (warningId: string, seconds: number, options: { deliveryConfig?: WarningConfig; lastAttempt?: boolean; allowPrivate?: boolean } = {}) =>
+    deliverWarning(db, {
+      warningId,
+      now: at(seconds),
+      config: options.deliveryConfig ?? config(),
+      lastAttempt: options.lastAttempt ?? false,
+      allowPrivateWebhookTargets: options.allowPrivate ?? true,
+    });
+
+  it("is queued with the warning it delivers, in the same transaction", async () => {
+    const account = await createAccount();
+    await setStatus(account.id, "needs_reauth", { failureStreak: 2 });
+    await evaluateWarnings(db, { now: at(0), config: config() });
+    const [warning] = await warningsOf(account.id);
+    const jobs = await database.query<{ key: string; max_attempts: number }>(
+      "SELECT key, max_attempts FROM graphile_worker._private_jobs WHERE key = $1",
+      [`deliver-warning:${warning!.id}`],
+    );
+    expect(jobs).toEqual([{ key: `deliver-warning:${warning!.id}`, max_attempts: WARNING_DELIVERY_ATTEMPTS }]);
+  });
+
+  it("emails the recipients and posts a signed webhook; a retry sends only what did not go out", async () => {
     smtp.clear();
     received.length = 0;
     await db.workspaceAlertSettings.create({
@@ -254,12 +275,22 @@ describe("delivery", () => {
     await setStatus(account.id, "needs_reauth", { failureStreak: 2 });
     const deliveryConfig = config({ smtpUrl: smtp.url });
     await evaluateWarnings(db, { now: at(0), config: deliveryConfig });
+    const [raised] = await warningsOf(account.id);
     failNextWebhooks = 1;
 
-    const report = await deliverPendingWarnings(db, { now: at(1), config: deliveryConfig });
-    expect(report).toEqual({ emailed: 1, webhooks: 1, failed: 0, completed: true });
+    // First attempt: the email goes out, the webhook answers 503.
+    expect(await deliver(raised!.id, 1, { deliveryConfig })).toEqual({
+      emailed: true,
+      webhookSent: false,
+      stillDue: true,
+      deliveryError: "Webhook: the webhook answered HTTP 503",
+    });
+    expect((await warningsOf(account.id))[0]).toMatchObject({ emailedAt: at(1), webhookSentAt: null, deliverySettledAt: null, deliveryError: "Webhook: the webhook answered HTTP 503" });
+    // The queue's retry: only the webhook is sent again.
+    expect(await deliver(raised!.id, 60, { deliveryConfig })).toEqual({ emailed: false, webhookSent: true, stillDue: false, deliveryError: null });
 
     const mail = await smtp.waitForMail();
+    expect(smtp.messages).toHaveLength(1);
     expect(mail.to).toEqual(["ops@example.test", "owner@example.test"]);
     expect(mail.from).toBe("alerts@channelkeys.test");
     expect(mail.subject).toBe(`[ChannelKeys] ${account.ebayUsername}: needs re-authorization`);
@@ -268,7 +299,7 @@ describe("delivery", () => {
     expect(mail.text).toContain("The seller's eBay account revoked ChannelKeys' access");
     expect(mail.text).toContain(`Fix it (Re-create token): https://app.channelkeys.test/accounts/${account.id}`);
 
-    // First attempt answered 503, the retry got through; both carried a valid, fresh signature.
+    // Both webhook attempts carried a valid, fresh signature.
     expect(received).toHaveLength(2);
     for (const delivery of received) {
       const timestamp = String(delivery.headers[TIMESTAMP_HEADER.toLowerCase()]);
@@ -277,6 +308,7 @@ describe("delivery", () => {
       expect(verifyWebhookSignature(secret, timestamp, delivery.body, signature)).toBe(true);
       expect(verifyWebhookSignature("another secret", timestamp, delivery.body, signature)).toBe(false);
       expect(Math.abs(Number(timestamp) - Date.now() / 1000)).toBeLessThan(300);
+      expect(delivery.headers[DELIVERY_HEADER.toLowerCase()]).toBe(raised!.id);
     }
     const payload = JSON.parse(received[1]!.body);
     expect(payload).toMatchObject({
@@ -286,51 +318,45 @@ describe("delivery", () => {
       status: "needs_reauth",
       cause: "revoked_by_user",
       fixUrl: `https://app.channelkeys.test/accounts/${account.id}`,
-      sentAt: at(1).toISOString(),
+      sentAt: at(60).toISOString(),
     });
     expect(payload.text).toContain(account.ebayUsername!);
     expect(payload.text).toContain(payload.fixUrl);
 
-    const again = await deliverPendingWarnings(db, { now: at(2), config: deliveryConfig });
-    expect(again).toEqual({ emailed: 0, webhooks: 0, failed: 0, completed: true });
+    // Settled: a further run of the job sends nothing.
+    expect(await deliver(raised!.id, 120, { deliveryConfig })).toBeNull();
     expect(smtp.messages).toHaveLength(1);
     expect(received).toHaveLength(2);
-    const [warning] = await warningsOf(account.id);
-    expect(warning).toMatchObject({ emailedAt: at(1), webhookSentAt: at(1), deliveryError: null });
+    expect((await warningsOf(account.id))[0]).toMatchObject({ emailedAt: at(1), webhookSentAt: at(60), deliverySettledAt: at(60), deliveryError: null });
   });
 
-  it("keeps a failed delivery pending with a readable error and sends it on a later sweep", async () => {
-    smtp.clear();
-    received.length = 0;
-    await db.workspaceAlertSettings.create({ data: { workspaceId, emailRecipients: "ops@example.test", webhookUrl, webhookSecret: encryptToken(secret) } });
-    const account = await createAccount();
-    await setStatus(account.id, "needs_reauth", { failureStreak: 2 });
-    const deliveryConfig = config({ smtpUrl: smtp.url, webhookAttempts: 2 });
-    await evaluateWarnings(db, { now: at(0), config: deliveryConfig });
-
+  it("asks the queue to retry while a channel is still due, and settles as given up after the last attempt", async () => {
+    await db.workspaceAlertSettings.create({ data: { workspaceId, webhookUrl, webhookSecret: encryptToken(secret) } });
+    const warning = await db.warning.create({ data: { workspaceId, kind: "expiring", title: "Down", message: "m", dedupeKey: "down:1", createdAt: at(0) } });
     failNextWebhooks = 2;
-    const first = await deliverPendingWarnings(db, { now: at(1), config: deliveryConfig });
-    expect(first).toEqual({ emailed: 1, webhooks: 0, failed: 1, completed: true });
-    let [warning] = await warningsOf(account.id);
-    expect(warning!.webhookSentAt).toBeNull();
-    expect(warning!.deliveryError).toBe("Webhook: the webhook answered HTTP 503 (2 attempts)");
-
-    const second = await deliverPendingWarnings(db, { now: at(60), config: deliveryConfig });
-    expect(second).toEqual({ emailed: 0, webhooks: 1, failed: 0, completed: true });
-    [warning] = await warningsOf(account.id);
-    expect(warning).toMatchObject({ webhookSentAt: at(60), deliveryError: null });
-    expect(smtp.messages).toHaveLength(1);
+    const job = (attempts: number) => ({ job: { attempts, max_attempts: WARNING_DELIVERY_ATTEMPTS } }) as Parameters<typeof runDeliverWarningJob>[2];
+    process.env.WEBHOOK_ALLOW_PRIVATE_NETWORKS = "1";
+    try {
+      await expect(runDeliverWarningJob(db, { warningId: warning.id }, job(1))).rejects.toBeInstanceOf(RetryLater);
+      expect(await db.warning.findUniqueOrThrow({ where: { id: warning.id } })).toMatchObject({ deliverySettledAt: null, deliveryError: "Webhook: the webhook answered HTTP 503" });
+      // The last attempt fails too: no further retry, the warning says it was given up.
+      await expect(runDeliverWarningJob(db, { warningId: warning.id }, job(WARNING_DELIVERY_ATTEMPTS))).rejects.toBeInstanceOf(RetryLater);
+      const settled = await db.warning.findUniqueOrThrow({ where: { id: warning.id } });
+      expect(settled.deliverySettledAt).not.toBeNull();
+      expect(settled.deliveryError).toBe("Webhook: the webhook answered HTTP 503 (gave up after repeated attempts)");
+    } finally {
+      delete process.env.WEBHOOK_ALLOW_PRIVATE_NETWORKS;
+    }
   });
 
-  it("reports a webhook secret that can no longer be opened instead of failing the sweep", async () => {
+  it("reports a webhook secret that can no longer be opened", async () => {
     received.length = 0;
     await db.workspaceAlertSettings.create({ data: { workspaceId, webhookUrl, webhookSecret: "v1.gone.AAAA.BBBB.CCCC" } });
-    const account = await createAccount();
-    await setStatus(account.id, "needs_reauth", { failureStreak: 2 });
-    await evaluateWarnings(db, { now: at(0), config: config() });
-    expect(await deliverPendingWarnings(db, { now: at(1), config: config() })).toEqual({ emailed: 0, webhooks: 0, failed: 1, completed: true });
-    const [warning] = await warningsOf(account.id);
-    expect(warning!.deliveryError).toBe("Webhook: the signing secret can no longer be read; save a new one in Settings.");
+    const warning = await db.warning.create({ data: { workspaceId, kind: "expiring", title: "Sealed", message: "m", dedupeKey: "sealed:1", createdAt: at(0) } });
+    expect(await deliver(warning.id, 1)).toMatchObject({ webhookSent: false, stillDue: true });
+    expect((await db.warning.findUniqueOrThrow({ where: { id: warning.id } })).deliveryError).toBe(
+      "Webhook: the signing secret can no longer be read; save a new one in Settings.",
+    );
     expect(received).toHaveLength(0);
   });
 
@@ -339,12 +365,20 @@ describe("delivery", () => {
     const account = await createAccount();
     await setStatus(account.id, "needs_reauth", { failureStreak: 2 });
     await evaluateWarnings(db, { now: at(0), config: config() });
-    await deliverPendingWarnings(db, { now: at(1), config: config({ smtpUrl: smtp.url }) });
+    const [warning] = await warningsOf(account.id);
+    await deliver(warning!.id, 1, { deliveryConfig: config({ smtpUrl: smtp.url }) });
     const mail = await smtp.waitForMail((candidate) => candidate.text.includes(account.id));
     expect(mail.to).toEqual(["owner@example.test"]);
   });
 
-  it("two deliverers racing over the same warnings send each email and each webhook exactly once", async () => {
+  it("settles a warning with no channel set up at its first attempt", async () => {
+    // No email server in this config, no webhook.
+    const warning = await db.warning.create({ data: { workspaceId, kind: "expiring", title: "Quiet", message: "m", dedupeKey: "quiet:1", createdAt: at(0) } });
+    expect(await deliver(warning.id, 1)).toEqual({ emailed: false, webhookSent: false, stillDue: false, deliveryError: null });
+    expect(await db.warning.findUniqueOrThrow({ where: { id: warning.id } })).toMatchObject({ deliverySettledAt: at(1), deliveryError: null });
+  });
+
+  it("two job runners over the same warnings send each email and each webhook exactly once", async () => {
     smtp.clear();
     received.length = 0;
     await db.workspaceAlertSettings.create({ data: { workspaceId, emailRecipients: "ops@example.test", webhookUrl, webhookSecret: encryptToken(secret) } });
@@ -353,132 +387,37 @@ describe("delivery", () => {
       const warning = await db.warning.create({
         data: { workspaceId, kind: "expiring", title: `Race ${index}`, message: "m", dedupeKey: `race:${index}`, createdAt: at(index) },
       });
+      await addJob(db, deliverWarningJob(warning.id));
+      // Queued twice (a retry of the evaluation, say): the job key keeps it one job.
+      await addJob(db, deliverWarningJob(warning.id));
       warningIds.push(warning.id);
     }
-    const deliveryConfig = config({ smtpUrl: smtp.url });
-    const second = createDbClient(database.url);
-    webhookDelayMs = 15;
+    Object.assign(process.env, { SMTP_URL: smtp.url, NEXTAUTH_URL: "https://app.channelkeys.test", WEBHOOK_ALLOW_PRIVATE_NETWORKS: "1" });
+    const runners = [await startTestJobRunner(database), await startTestJobRunner(database)];
     try {
-      // Two processes' worth: separate connections, started together, neither knowing about the other.
-      const reports = await Promise.all([
-        deliverPendingWarnings(db, { now: at(100), config: deliveryConfig, owner: "process-a" }),
-        deliverPendingWarnings(second, { now: at(100), config: deliveryConfig, owner: "process-b" }),
-      ]);
-      expect(reports[0]!.emailed + reports[1]!.emailed).toBe(12);
-      expect(reports[0]!.webhooks + reports[1]!.webhooks).toBe(12);
+      await runners[0]!.whenIdle();
     } finally {
-      webhookDelayMs = 0;
-      await second.$disconnect();
+      await Promise.all(runners.map((runner) => runner.stop()));
+      delete process.env.SMTP_URL;
+      delete process.env.WEBHOOK_ALLOW_PRIVATE_NETWORKS;
     }
     expect(smtp.messages.map((mail) => mail.subject).sort()).toEqual(warningIds.map((_, index) => `[ChannelKeys] Race ${index}`).sort());
     expect(received.map((delivery) => String(delivery.headers[DELIVERY_HEADER.toLowerCase()])).sort()).toEqual([...warningIds].sort());
     const rows = await db.warning.findMany({ where: { id: { in: warningIds } } });
     expect(rows.every((row) => row.emailedAt !== null && row.webhookSentAt !== null && row.deliverySettledAt !== null)).toBe(true);
-    expect(rows.every((row) => row.deliveryClaimOwner === null && row.deliveryClaimUntil === null)).toBe(true);
-    // Nothing left for anyone.
-    expect(await deliverPendingWarnings(db, { now: at(200), config: deliveryConfig })).toEqual({ emailed: 0, webhooks: 0, failed: 0, completed: true });
-  });
-
-  it("does not send a warning another deliverer has claimed, and sends it once that claim has expired", async () => {
-    received.length = 0;
-    await db.workspaceAlertSettings.create({ data: { workspaceId, webhookUrl, webhookSecret: encryptToken(secret) } });
-    const warning = await db.warning.create({
-      data: {
-        workspaceId,
-        kind: "expiring",
-        title: "Claimed",
-        message: "m",
-        dedupeKey: "claimed:1",
-        createdAt: at(0),
-        deliveryClaimOwner: "a crashed process",
-        deliveryClaimUntil: new Date("2040-01-01T00:00:00Z"),
-      },
-    });
-    const wall = (iso: string) => () => new Date(iso);
-    expect(await deliverPendingWarnings(db, { now: at(1), config: config(), wallNow: wall("2039-12-31T23:59:00Z") })).toMatchObject({ webhooks: 0 });
-    expect(received).toHaveLength(0);
-    expect(await deliverPendingWarnings(db, { now: at(2), config: config(), wallNow: wall("2040-01-01T00:00:01Z") })).toMatchObject({ webhooks: 1 });
-    expect(received).toHaveLength(1);
-    expect(await db.warning.findUniqueOrThrow({ where: { id: warning.id } })).toMatchObject({ webhookSentAt: at(2), deliveryClaimOwner: null });
-  });
-
-  it("settles warnings with no channel set up, so hundreds of them never starve a newer deliverable one", async () => {
-    received.length = 0;
-    // A workspace with nowhere to send: no email server in this config, no webhook.
-    const quiet = await db.workspace.create({ data: { name: "Quiet" } });
-    await db.warning.createMany({
-      data: Array.from({ length: 600 }, (_, index) => ({
-        workspaceId: quiet.id,
-        kind: "expiring",
-        title: `Quiet ${index}`,
-        message: "m",
-        dedupeKey: `quiet:${index}`,
-        createdAt: at(index),
-      })),
-    });
-    await db.workspaceAlertSettings.create({ data: { workspaceId, webhookUrl, webhookSecret: encryptToken(secret) } });
-    const loud = await db.warning.create({
-      data: { workspaceId, kind: "needs_reauth", title: "Newest", message: "m", dedupeKey: "loud:1", createdAt: at(3600) },
-    });
-
-    const report = await deliverPendingWarnings(db, { now: at(3601), config: config() });
-    expect(report).toEqual({ emailed: 0, webhooks: 1, failed: 0, completed: true });
-    expect(received.map((delivery) => String(delivery.headers[DELIVERY_HEADER.toLowerCase()]))).toEqual([loud.id]);
-    // Nothing was due for the quiet ones: they leave the pending set instead of being re-read every sweep.
-    expect(await db.warning.count({ where: { workspaceId: quiet.id, deliverySettledAt: null } })).toBe(0);
-    await db.workspace.delete({ where: { id: quiet.id } });
-  });
-
-  it("after a workspace's webhook fails, skips it for the rest of the sweep (one dead endpoint costs one timeout)", async () => {
-    // A black hole: accepts the request and never answers.
-    let blackHoleRequests = 0;
-    const blackHole = http.createServer(() => void (blackHoleRequests += 1));
-    await new Promise<void>((resolve) => blackHole.listen(0, "127.0.0.1", resolve));
-    try {
-      const blackHoleUrl = `http://127.0.0.1:${(blackHole.address() as AddressInfo).port}/hook`;
-      await db.workspaceAlertSettings.create({ data: { workspaceId, webhookUrl: blackHoleUrl, webhookSecret: encryptToken(secret) } });
-      for (let index = 0; index < 3; index++) {
-        await db.warning.create({ data: { workspaceId, kind: "expiring", title: `Hole ${index}`, message: "m", dedupeKey: `hole:${index}`, createdAt: at(index) } });
-      }
-      const report = await deliverPendingWarnings(db, { now: at(10), config: config({ webhookTimeoutMs: 100, webhookAttempts: 2 }) });
-      expect(report).toEqual({ emailed: 0, webhooks: 0, failed: 3, completed: true });
-      // Both attempts went to the first warning; the other two waited for the next sweep.
-      expect(blackHoleRequests).toBe(2);
-      const rows = await db.warning.findMany({ where: { workspaceId } });
-      expect(rows.map((row) => [row.webhookSentAt, row.deliverySettledAt, row.deliveryError])).toEqual(
-        rows.map(() => [null, null, "Webhook: the webhook endpoint could not be reached or did not answer in time (2 attempts)"]),
-      );
-    } finally {
-      blackHole.closeAllConnections();
-      await new Promise((resolve) => blackHole.close(resolve));
-    }
-  });
-
-  it("stops as soon as keepGoing says the sweep's lease is gone", async () => {
-    received.length = 0;
-    await db.workspaceAlertSettings.create({ data: { workspaceId, webhookUrl, webhookSecret: encryptToken(secret) } });
-    for (let index = 0; index < 3; index++) {
-      await db.warning.create({ data: { workspaceId, kind: "expiring", title: `Lease ${index}`, message: "m", dedupeKey: `lease:${index}`, createdAt: at(index) } });
-    }
-    let asked = 0;
-    const report = await deliverPendingWarnings(db, { now: at(10), config: config(), keepGoing: async () => ++asked <= 1 });
-    expect(report).toEqual({ emailed: 0, webhooks: 1, failed: 0, completed: false });
-    expect(received).toHaveLength(1);
-    expect(await db.warning.count({ where: { workspaceId, deliverySettledAt: null, deliveryClaimOwner: null } })).toBe(2);
   });
 
   it("refuses a loopback webhook unless private networks are enabled, with a coarse error and no request", async () => {
     received.length = 0;
     await db.workspaceAlertSettings.create({ data: { workspaceId, webhookUrl, webhookSecret: encryptToken(secret) } });
     const warning = await db.warning.create({ data: { workspaceId, kind: "expiring", title: "Private", message: "m", dedupeKey: "private:1", createdAt: at(0) } });
-    const refused = await deliverPendingWarnings(db, { now: at(1), config: config(), allowPrivateWebhookTargets: false });
-    expect(refused).toEqual({ emailed: 0, webhooks: 0, failed: 1, completed: true });
+    expect(await deliver(warning.id, 1, { allowPrivate: false })).toMatchObject({ webhookSent: false, stillDue: true });
     expect(received).toHaveLength(0);
     expect((await db.warning.findUniqueOrThrow({ where: { id: warning.id } })).deliveryError).toBe(
       "Webhook: the webhook endpoint could not be reached or did not answer in time",
     );
-    // The same target once enabled (the emulator / WEBHOOK_ALLOW_PRIVATE_NETWORKS switch).
-    expect(await deliverPendingWarnings(db, { now: at(2), config: config(), allowPrivateWebhookTargets: true })).toMatchObject({ webhooks: 1 });
+    // The same target once enabled (WEBHOOK_ALLOW_PRIVATE_NETWORKS).
+    expect(await deliver(warning.id, 2, { allowPrivate: true })).toMatchObject({ webhookSent: true });
     expect(received).toHaveLength(1);
   });
 });

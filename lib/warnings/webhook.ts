@@ -37,19 +37,13 @@ export function verifyWebhookSignature(secret: string, timestamp: string, body: 
 export class WebhookDeliveryError extends Error {
   override name = "WebhookDeliveryError";
   /** `cause` keeps the real reason for the server and tests; `message` is what users may see. */
-  constructor(
-    message: string,
-    readonly attempts: number,
-    options?: { cause?: unknown },
-  ) {
+  constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
   }
 }
 
 export type WebhookOptions = {
   timeoutMs: number;
-  attempts: number;
-  retryBaseMs: number;
   /** Sent as X-ChannelKeys-Delivery so a receiver can drop a retry it already processed. */
   deliveryId: string;
   /** Private, loopback and plain-http targets (see webhook-target.ts); off unless explicitly enabled. */
@@ -62,12 +56,12 @@ export type WebhookOptions = {
 const UNREACHABLE = "the webhook endpoint could not be reached or did not answer in time";
 
 /**
- * Posts the payload, retrying network failures, timeouts, 429 and 5xx with exponential backoff
- * (Retry-After honoured up to 30 s). Other answers are final, and so is a target the policy refuses.
- * Redirects are not followed: a webhook URL that redirects is a misconfiguration, and following it
- * would let it point anywhere.
+ * Posts the payload once; a 2xx is success, anything else a WebhookDeliveryError. Retrying is the queue's
+ * (the deliver-warning job is retried with backoff), not this function's. A target the policy refuses is
+ * never contacted. Redirects are not followed: a webhook URL that redirects is a misconfiguration, and
+ * following it would let it point anywhere.
  */
-export async function postWebhook(url: string, secret: string, payload: WebhookPayload, options: WebhookOptions): Promise<{ status: number; attempts: number }> {
+export async function postWebhook(url: string, secret: string, payload: WebhookPayload, options: WebhookOptions): Promise<{ status: number }> {
   const body = JSON.stringify(payload);
   const policy = { allowPrivateNetworks: options.allowPrivateNetworks };
   let target: URL;
@@ -75,39 +69,23 @@ export async function postWebhook(url: string, secret: string, payload: WebhookP
     target = new URL(url);
     assertWebhookTarget(target, policy);
   } catch (error) {
-    throw new WebhookDeliveryError(UNREACHABLE, 0, { cause: error });
+    throw new WebhookDeliveryError(UNREACHABLE, { cause: error });
   }
-  let lastProblem = UNREACHABLE;
-  let lastCause: unknown;
-  for (let attempt = 1; attempt <= options.attempts; attempt++) {
-    const timestamp = String(Math.floor(Date.now() / 1000));
-    let retryAfterMs: number | null = null;
-    try {
-      const response = await sendOnce(target, policy, options.timeoutMs, body, {
-        "content-type": "application/json",
-        "user-agent": "ChannelKeys-Webhook/1",
-        [TIMESTAMP_HEADER]: timestamp,
-        [SIGNATURE_HEADER]: signWebhookBody(secret, timestamp, body),
-        [DELIVERY_HEADER]: options.deliveryId,
-      });
-      if (response.status >= 200 && response.status < 300) return { status: response.status, attempts: attempt };
-      lastProblem = response.status >= 400 ? `the webhook answered HTTP ${response.status}` : "the webhook endpoint did not accept the message";
-      const retryable = response.status === 429 || response.status >= 500;
-      if (!retryable) throw new WebhookDeliveryError(lastProblem, attempt);
-      const retryAfter = Number(response.retryAfter);
-      if (Number.isFinite(retryAfter) && retryAfter > 0) retryAfterMs = Math.min(retryAfter, 30) * 1000;
-    } catch (error) {
-      if (error instanceof WebhookDeliveryError) throw error;
-      // The policy's answer does not change between attempts: retrying a refused target only waits.
-      if (error instanceof WebhookTargetRefused || (error as { code?: unknown }).code === "EWEBHOOKTARGET") throw new WebhookDeliveryError(UNREACHABLE, attempt, { cause: error });
-      lastProblem = UNREACHABLE;
-      lastCause = error;
-    }
-    if (attempt < options.attempts) {
-      await sleep(retryAfterMs ?? options.retryBaseMs * 2 ** (attempt - 1));
-    }
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  let status: number;
+  try {
+    ({ status } = await sendOnce(target, policy, options.timeoutMs, body, {
+      "content-type": "application/json",
+      "user-agent": "ChannelKeys-Webhook/1",
+      [TIMESTAMP_HEADER]: timestamp,
+      [SIGNATURE_HEADER]: signWebhookBody(secret, timestamp, body),
+      [DELIVERY_HEADER]: options.deliveryId,
+    }));
+  } catch (error) {
+    throw new WebhookDeliveryError(UNREACHABLE, { cause: error });
   }
-  throw new WebhookDeliveryError(`${lastProblem} (${options.attempts} attempts)`, options.attempts, { cause: lastCause });
+  if (status >= 200 && status < 300) return { status };
+  throw new WebhookDeliveryError(status >= 400 ? `the webhook answered HTTP ${status}` : "the webhook endpoint did not accept the message");
 }
 
 /**
@@ -120,7 +98,7 @@ function sendOnce(
   timeoutMs: number,
   body: string,
   headers: Record<string, string>,
-): Promise<{ status: number; retryAfter: string | undefined }> {
+): Promise<{ status: number }> {
   return new Promise((resolve, reject) => {
     const send = target.protocol === "https:" ? https.request : http.request;
     const request = send(
@@ -136,7 +114,7 @@ function sendOnce(
         response.resume();
         response.on("error", () => undefined);
         clearTimeout(timer);
-        resolve({ status: response.statusCode ?? 0, retryAfter: header(response.headers["retry-after"]) });
+        resolve({ status: response.statusCode ?? 0 });
         request.destroy();
       },
     );
@@ -147,12 +125,4 @@ function sendOnce(
     });
     request.end(body);
   });
-}
-
-function header(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

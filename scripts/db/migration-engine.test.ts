@@ -1,20 +1,23 @@
-import { createHash } from "node:crypto";
+// Prisma's schema engine (WebAssembly) driven through adapter-pg, on empty databases of the test PostgreSQL server:
+// deploy as `prisma migrate deploy` does, create as `prisma migrate dev --create-only` does.
+import { createHash, randomBytes } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import Database from "better-sqlite3";
-import { afterEach, describe, expect, it } from "vitest";
+import pg from "pg";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { TEST_SERVER_URL_ENV, databaseUrlOn } from "@/test/support/test-postgres";
 import { createMigration, deployMigrations } from "./migration-engine";
 import { DEFAULT_MIGRATIONS_DIR } from "./migrations-directory";
 
 type MigrationRow = {
   id: string;
   checksum: string;
-  finished_at: string | null;
+  finished_at: Date | null;
   migration_name: string;
   logs: string | null;
-  rolled_back_at: string | null;
-  started_at: string;
+  rolled_back_at: Date | null;
+  started_at: Date;
   applied_steps_count: number;
 };
 
@@ -28,12 +31,37 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-function readRows<T>(file: string, sql: string): T[] {
-  const sqlite = new Database(file, { readonly: true });
+const serverUrl = () => process.env[TEST_SERVER_URL_ENV]!;
+const databases: string[] = [];
+
+async function admin(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: serverUrl() });
+  await client.connect();
   try {
-    return sqlite.prepare(sql).all() as T[];
+    await client.query(sql);
   } finally {
-    sqlite.close();
+    await client.end();
+  }
+}
+
+/** An empty database of its own on the test server. */
+async function emptyDatabase(): Promise<string> {
+  const name = `channelkeys_migrate_${randomBytes(5).toString("hex")}`;
+  await admin(`CREATE DATABASE "${name}"`);
+  databases.push(name);
+  return databaseUrlOn(serverUrl(), name);
+}
+afterAll(async () => {
+  for (const name of databases.splice(0)) await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+});
+
+async function readRows<T>(databaseUrl: string, sql: string): Promise<T[]> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    return (await client.query(sql)).rows as T[];
+  } finally {
+    await client.end();
   }
 }
 
@@ -42,18 +70,18 @@ const committedMigrations = readdirSync(DEFAULT_MIGRATIONS_DIR)
   .sort();
 
 describe("deployMigrations", () => {
-  it("creates every table on a fresh file and records each migration as `prisma migrate deploy` does", async () => {
-    const file = path.join(tempDir(), "sub", "fresh.db");
-    const { applied } = await deployMigrations({ databaseUrl: `file:${file}` });
+  it("creates every table on a fresh database and records each migration as `prisma migrate deploy` does", async () => {
+    const file = await emptyDatabase();
+    const { applied } = await deployMigrations({ databaseUrl: file });
     expect(applied).toEqual(committedMigrations);
     expect(committedMigrations.some((name) => /^\d{14}_init$/.test(name))).toBe(true);
 
-    const tables = readRows<{ name: string }>(file, "SELECT name FROM sqlite_master WHERE type = 'table'").map((row) => row.name);
+    const tables = (await readRows<{ name: string }>(file, "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public'")).map((row) => row.name);
     for (const table of ["_prisma_migrations", "User", "Workspace", "Membership", "EbayAccount", "TokenCheck", "OAuthState", "AuditEvent", "RateLimitBucket"]) {
       expect(tables).toContain(table);
     }
 
-    const rows = readRows<MigrationRow>(file, "SELECT * FROM _prisma_migrations ORDER BY migration_name");
+    const rows = await readRows<MigrationRow>(file, "SELECT * FROM _prisma_migrations ORDER BY migration_name");
     expect(rows.map((row) => row.migration_name)).toEqual(committedMigrations);
     for (const row of rows) {
       const sql = readFileSync(path.join(DEFAULT_MIGRATIONS_DIR, row.migration_name, "migration.sql"));
@@ -67,22 +95,19 @@ describe("deployMigrations", () => {
   });
 
   it("is idempotent: a second run applies nothing and leaves the history as it was", async () => {
-    const file = path.join(tempDir(), "again.db");
-    await deployMigrations({ databaseUrl: `file:${file}` });
-    const before = readRows<MigrationRow>(file, "SELECT * FROM _prisma_migrations");
-    expect(await deployMigrations({ databaseUrl: `file:${file}` })).toEqual({ applied: [] });
-    expect(readRows<MigrationRow>(file, "SELECT * FROM _prisma_migrations")).toEqual(before);
+    const file = await emptyDatabase();
+    await deployMigrations({ databaseUrl: file });
+    const before = await readRows<MigrationRow>(file, "SELECT * FROM _prisma_migrations ORDER BY migration_name");
+    expect(await deployMigrations({ databaseUrl: file })).toEqual({ applied: [] });
+    expect(await readRows<MigrationRow>(file, "SELECT * FROM _prisma_migrations ORDER BY migration_name")).toEqual(before);
   });
 
-  it("releases the database when done, so a client in the same process can write at once", async () => {
-    const file = path.join(tempDir(), "unlocked.db");
-    await deployMigrations({ databaseUrl: `file:${file}` });
-    const sqlite = new Database(file, { timeout: 0 });
-    try {
-      expect(() => sqlite.exec("BEGIN EXCLUSIVE; COMMIT;")).not.toThrow();
-    } finally {
-      sqlite.close();
-    }
+  it("closes every connection it opened, so the database can be dropped at once", async () => {
+    const file = await emptyDatabase();
+    await deployMigrations({ databaseUrl: file });
+    const name = new URL(file).pathname.slice(1);
+    const open = await readRows<{ count: string }>(serverUrl(), `SELECT count(*) FROM pg_stat_activity WHERE datname = '${name}'`);
+    expect(Number(open[0]!.count)).toBe(0);
   });
 
   it("applies multi-statement migrations and reports a failing one with the driver's reason, logged in _prisma_migrations", async () => {
@@ -90,23 +115,23 @@ describe("deployMigrations", () => {
     const migrationsDir = path.join(root, "migrations");
     writeMigration(migrationsDir, "20240101000000_first", 'CREATE TABLE "A" ("id" TEXT PRIMARY KEY);\nINSERT INTO "A" VALUES (\'one\');\n');
     writeMigration(migrationsDir, "20240102000000_broken", 'CREATE TABLE "B" ("id" TEXT);\nINSERT INTO "missing_table" VALUES (1);\n');
-    const file = path.join(root, "broken.db");
+    const file = await emptyDatabase();
 
-    await expect(deployMigrations({ databaseUrl: `file:${file}`, migrationsDir })).rejects.toThrow(/missing_table/);
-    const rows = readRows<MigrationRow>(file, "SELECT * FROM _prisma_migrations ORDER BY migration_name");
+    await expect(deployMigrations({ databaseUrl: file, migrationsDir })).rejects.toThrow(/missing_table/);
+    const rows = await readRows<MigrationRow>(file, "SELECT * FROM _prisma_migrations ORDER BY migration_name");
     expect(rows.map((row) => [row.migration_name, row.finished_at !== null])).toEqual([
       ["20240101000000_first", true],
       ["20240102000000_broken", false],
     ]);
     expect(rows[1]!.logs).toMatch(/missing_table/);
-    expect(readRows<{ id: string }>(file, 'SELECT id FROM "A"')).toEqual([{ id: "one" }]);
+    expect(await readRows<{ id: string }>(file, 'SELECT id FROM "A"')).toEqual([{ id: "one" }]);
 
     // A failed migration blocks later deploys until someone resolves it, as with the Prisma CLI.
-    await expect(deployMigrations({ databaseUrl: `file:${file}`, migrationsDir })).rejects.toThrow(/failed migrations/);
+    await expect(deployMigrations({ databaseUrl: file, migrationsDir })).rejects.toThrow(/failed migrations/);
   });
 
-  it("refuses database URLs it cannot serve yet", async () => {
-    await expect(deployMigrations({ databaseUrl: "postgres://localhost/channelkeys" })).rejects.toThrow(/Unsupported DATABASE_URL scheme "postgres:"/);
+  it("refuses database URLs of other databases", async () => {
+    await expect(deployMigrations({ databaseUrl: "file:./.data/channelkeys.db" })).rejects.toThrow(/Unsupported DATABASE_URL scheme "file:"/);
   });
 });
 
@@ -118,7 +143,7 @@ generator client {
 }
 
 datasource db {
-  provider = "sqlite"
+  provider = "postgresql"
 }
 
 model Thing {
@@ -131,7 +156,7 @@ model Thing {
     const root = tempDir();
     const schemaPath = path.join(root, "schema.prisma");
     const migrationsDir = path.join(root, "migrations");
-    const databaseUrl = `file:${path.join(root, "dev.db")}`;
+    const databaseUrl = await emptyDatabase();
     writeFileSync(schemaPath, baseSchema);
 
     const first = await createMigration({ databaseUrl, name: "init", schemaPath, migrationsDir });
@@ -140,18 +165,18 @@ model Thing {
     const initSql = readFileSync(path.join(first.directory!, "migration.sql"), "utf8");
     expect(initSql).toContain('CREATE TABLE "Thing"');
     expect(readFileSync(path.join(migrationsDir, "migration_lock.toml"), "utf8")).toBe(
-      "# Please do not edit this file manually\n# It should be added in your version-control system (e.g., Git)\nprovider = \"sqlite\"\n",
+      "# Please do not edit this file manually\n# It should be added in your version-control system (e.g., Git)\nprovider = \"postgresql\"\n",
     );
 
     // --create-only: written, not applied.
-    expect(readRows<{ name: string }>(path.join(root, "dev.db"), "SELECT name FROM sqlite_master WHERE name = 'Thing'")).toEqual([]);
+    expect(await readRows<{ name: string }>(databaseUrl, "SELECT table_name AS name FROM information_schema.tables WHERE table_name = 'Thing'")).toEqual([]);
 
     expect(await createMigration({ databaseUrl, name: "nothing", schemaPath, migrationsDir })).toEqual({ directory: null });
 
     writeFileSync(schemaPath, baseSchema.replace("name String", "name String\n  note String?"));
     const second = await createMigration({ databaseUrl, name: "add_note", schemaPath, migrationsDir });
     expect(path.basename(second.directory!)).toMatch(/^\d{14}_add_note$/);
-    expect(readFileSync(path.join(second.directory!, "migration.sql"), "utf8")).toMatch(/ALTER TABLE "Thing" ADD COLUMN "note" TEXT/);
+    expect(readFileSync(path.join(second.directory!, "migration.sql"), "utf8")).toMatch(/ALTER TABLE "Thing" ADD COLUMN +"note" TEXT/);
 
     // Creating the second migration applied the first; deploying now applies only the second.
     expect(await deployMigrations({ databaseUrl, migrationsDir })).toEqual({ applied: [path.basename(second.directory!)] });
@@ -166,12 +191,12 @@ model Thing {
       if (name.endsWith(".toml")) copyFileSync(source, path.join(migrationsDir, name));
       else writeMigration(migrationsDir, name, readFileSync(path.join(source, "migration.sql"), "utf8"));
     }
-    const result = await createMigration({ databaseUrl: `file:${path.join(root, "drift.db")}`, name: "drift", migrationsDir });
+    const result = await createMigration({ databaseUrl: await emptyDatabase(), name: "drift", migrationsDir });
     expect(result).toEqual({ directory: null });
   });
 
   it("rejects names that would make odd directory names", async () => {
-    await expect(createMigration({ databaseUrl: "file::memory:", name: "../escape" })).rejects.toThrow(/letters, digits and underscores/);
+    await expect(createMigration({ databaseUrl: "postgres://localhost/unused", name: "../escape" })).rejects.toThrow(/letters, digits and underscores/);
   });
 });
 

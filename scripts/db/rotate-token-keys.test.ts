@@ -1,4 +1,3 @@
-import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTokenCipher, type TokenCipher } from "@/lib/crypto/token-cipher";
 import { generateTokenKey, keyRing } from "@/lib/crypto/token-keys";
@@ -6,7 +5,7 @@ import { createDbClient, type Db } from "@/lib/db";
 import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
 import { rotateStoredTokens } from "./rotate-token-keys";
 
-type RawRow = { ebayUserId: string; accessToken: string | null; refreshToken: string | null; updatedAt: string };
+type RawRow = { ebayUserId: string; accessToken: string | null; refreshToken: string | null; updatedAt: Date };
 
 const oldKey = generateTokenKey("old");
 const newKey = generateTokenKey("new");
@@ -29,24 +28,12 @@ function client(cipher: TokenCipher): Db {
   return db;
 }
 
-function rawRows(): RawRow[] {
-  const sqlite = new Database(testDb.file, { readonly: true });
-  try {
-    return sqlite
-      .prepare('SELECT "ebayUserId", "accessToken", "refreshToken", "updatedAt" FROM "EbayAccount" ORDER BY "ebayUserId"')
-      .all() as RawRow[];
-  } finally {
-    sqlite.close();
-  }
+function rawRows(): Promise<RawRow[]> {
+  return testDb.query<RawRow>('SELECT "ebayUserId", "accessToken", "refreshToken", "updatedAt" FROM "EbayAccount" ORDER BY "ebayUserId"');
 }
 
-function writeRaw(sql: string, ...params: unknown[]): void {
-  const sqlite = new Database(testDb.file, { timeout: 5000 });
-  try {
-    sqlite.prepare(sql).run(...params);
-  } finally {
-    sqlite.close();
-  }
+async function writeRaw(sql: string, ...params: unknown[]): Promise<void> {
+  await testDb.query(sql, params);
 }
 
 async function seedAccounts(count: number): Promise<void> {
@@ -63,18 +50,18 @@ async function seedAccounts(count: number): Promise<void> {
 describe("rotateStoredTokens", () => {
   it("re-seals every token with the current key id, keeps the plaintext, leaves updatedAt, and is a no-op the second time", async () => {
     await seedAccounts(3);
-    const seeded = rawRows();
+    const seeded = await rawRows();
     expect(seeded.every((row) => row.accessToken!.startsWith("v1.old."))).toBe(true);
 
     const counts = await rotateStoredTokens(client(after), after);
     expect(counts).toEqual({ accounts: 3, reencrypted: 5, alreadyCurrent: 0, sealedPlaintext: 0, changedConcurrently: 0, unreadable: 0 });
 
-    const rotated = rawRows();
+    const rotated = await rawRows();
     for (const [index, row] of rotated.entries()) {
       expect(row.accessToken!.startsWith("v1.new.")).toBe(true);
       expect(after.decrypt(row.accessToken!)).toBe(`access-${index}`);
       expect(row.refreshToken === null ? null : after.decrypt(row.refreshToken)).toBe(index % 2 === 0 ? `refresh-${index}` : null);
-      expect(row.updatedAt).toBe(seeded[index]!.updatedAt);
+      expect(row.updatedAt).toEqual(seeded[index]!.updatedAt);
     }
     // Only the new key is needed from now on.
     const newOnly = client(createTokenCipher(keyRing([newKey])));
@@ -89,29 +76,41 @@ describe("rotateStoredTokens", () => {
     const counts = await rotateStoredTokens(client(after), after);
     expect(counts.accounts).toBe(501);
     expect(counts.reencrypted).toBe(501 + 251);
-    expect(rawRows().every((row) => row.accessToken!.startsWith("v1.new."))).toBe(true);
+    expect((await rawRows()).every((row) => row.accessToken!.startsWith("v1.new."))).toBe(true);
   });
 
   it("never overwrites a token that changed after it was read (compare-and-set)", async () => {
     await seedAccounts(2);
     const concurrentRefresh = after.encrypt("refreshed-by-someone-else");
-    const [first] = rawRows();
-    // A cipher that, while the rotation holds user0000's old access token in hand, lets a "refresh"
-    // replace it in the database: exactly the interleaving compare-and-set exists for.
+    const [first] = await rawRows();
+    // While the rotation holds user0000's old access token in hand (it decrypted it and is about to write
+    // it back), a "refresh" replaces it in the database: exactly the interleaving compare-and-set exists for.
+    let heldValue: string | null = null;
     const racing: TokenCipher = {
       ...after,
       isEncryptedWithCurrentKey: (value) => after.isEncryptedWithCurrentKey(value),
       keyIdOf: (value) => after.keyIdOf(value),
       decrypt(value) {
-        if (value === first!.accessToken) {
-          writeRaw('UPDATE "EbayAccount" SET "accessToken" = ? WHERE "ebayUserId" = ?', concurrentRefresh, "user0000");
-        }
+        if (value === first!.accessToken) heldValue = value;
         return after.decrypt(value);
       },
     };
-    const counts = await rotateStoredTokens(client(after), racing);
+    const rotating = client(after);
+    const racingDb = new Proxy(rotating, {
+      get(target, property, receiver) {
+        if (property !== "$executeRaw") return Reflect.get(target, property, receiver);
+        return async (...args: Parameters<Db["$executeRaw"]>) => {
+          if (heldValue !== null) {
+            heldValue = null;
+            await writeRaw('UPDATE "EbayAccount" SET "accessToken" = $1 WHERE "ebayUserId" = $2', concurrentRefresh, "user0000");
+          }
+          return target.$executeRaw(...args);
+        };
+      },
+    });
+    const counts = await rotateStoredTokens(racingDb, racing);
     expect(counts).toMatchObject({ reencrypted: 2, changedConcurrently: 1 });
-    const [user0, user1] = rawRows();
+    const [user0, user1] = await rawRows();
     expect(user0!.accessToken).toBe(concurrentRefresh);
     expect(user0!.refreshToken!.startsWith("v1.new.")).toBe(true);
     expect(user1!.accessToken!.startsWith("v1.new.")).toBe(true);
@@ -119,13 +118,13 @@ describe("rotateStoredTokens", () => {
 
   it("seals plaintext left in a token column and reports values no key opens without touching them", async () => {
     await seedAccounts(2);
-    writeRaw('UPDATE "EbayAccount" SET "accessToken" = ? WHERE "ebayUserId" = ?', "legacy-plaintext", "user0000");
+    await writeRaw('UPDATE "EbayAccount" SET "accessToken" = $1 WHERE "ebayUserId" = $2', "legacy-plaintext", "user0000");
     const foreign = createTokenCipher(keyRing([generateTokenKey("lost")])).encrypt("sealed-with-a-lost-key");
-    writeRaw('UPDATE "EbayAccount" SET "accessToken" = ? WHERE "ebayUserId" = ?', foreign, "user0001");
+    await writeRaw('UPDATE "EbayAccount" SET "accessToken" = $1 WHERE "ebayUserId" = $2', foreign, "user0001");
 
     const counts = await rotateStoredTokens(client(after), after);
     expect(counts).toEqual({ accounts: 2, reencrypted: 1, alreadyCurrent: 0, sealedPlaintext: 1, changedConcurrently: 0, unreadable: 1 });
-    const [user0, user1] = rawRows();
+    const [user0, user1] = await rawRows();
     expect(after.decrypt(user0!.accessToken!)).toBe("legacy-plaintext");
     expect(user1!.accessToken).toBe(foreign);
   });
