@@ -1,6 +1,7 @@
 "use client";
 
 import Link from "next/link";
+import { useEffect, useState } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { Button, buttonClasses } from "@/components/ui/button";
@@ -12,7 +13,8 @@ import { cancelCheckRunAction } from "@/app/(app)/runs/actions/cancel-check-run"
 import { causeLabel, isActiveRunStatus, RUN_STATUS_LABELS } from "@/lib/checks/cause-labels";
 import type { CheckRunItemView, CheckRunView } from "@/lib/checks/check-runs";
 
-const POLL_MS = 1_000;
+/** Only while the live stream is unavailable (a proxy that does not pass server-sent events). */
+const POLL_MS = 2_000;
 
 export const checkRunQueryKey = (runId: string) => ["check-run", runId] as const;
 
@@ -30,17 +32,51 @@ export function runStatusTone(status: string): BadgeTone {
 
 type Permissions = { canCancel: boolean; canRecreate: boolean };
 
-/** A run's live progress (polled while it is active), its per-account results and, at the end, the summary. */
+/**
+ * Keeps the run's query fed from the server's event stream while the run is active (one stream per page; the server
+ * loads the view once per change for every page watching). Says whether the stream is up, so polling can stand in.
+ */
+function useRunProgressStream(runId: string, active: boolean): boolean {
+  const queryClient = useQueryClient();
+  const [streaming, setStreaming] = useState(true);
+  useEffect(() => {
+    if (!active || typeof EventSource === "undefined") {
+      setStreaming(false);
+      return;
+    }
+    const source = new EventSource(`/api/runs/${encodeURIComponent(runId)}/events`);
+    source.onopen = () => setStreaming(true);
+    source.onmessage = (event: MessageEvent<string>) => {
+      const { run } = JSON.parse(event.data) as { run: CheckRunView };
+      queryClient.setQueryData(checkRunQueryKey(runId), run);
+      if (!isActiveRunStatus(run.status)) source.close();
+    };
+    source.onerror = () => {
+      // EventSource reconnects by itself; until it does, the page polls.
+      setStreaming(false);
+    };
+    return () => source.close();
+  }, [runId, active, queryClient]);
+  return streaming;
+}
+
+/** A run's live progress (streamed while it is active), its per-account results and, at the end, the summary. */
 export function CheckRunProgress({ initial, permissions }: { initial: CheckRunView; permissions: Permissions }) {
+  const initiallyActive = isActiveRunStatus(initial.status);
+  const [streamFor, setStreamFor] = useState(initiallyActive);
+  const streaming = useRunProgressStream(initial.id, streamFor);
   const query = useQuery({
     queryKey: checkRunQueryKey(initial.id),
     queryFn: () => fetchRun(initial.id),
     initialData: initial,
     staleTime: 0,
-    refetchInterval: (current) => (current.state.data && isActiveRunStatus(current.state.data.status) ? POLL_MS : false),
+    refetchInterval: (current) => (!streaming && current.state.data && isActiveRunStatus(current.state.data.status) ? POLL_MS : false),
   });
   const run = query.data;
   const active = isActiveRunStatus(run.status);
+  useEffect(() => {
+    if (!active) setStreamFor(false);
+  }, [active]);
   const percent = run.total === 0 ? 100 : Math.round((run.done / run.total) * 100);
   const ended = !active;
 
