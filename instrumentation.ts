@@ -4,7 +4,8 @@ export async function register() {
 
   // Before Next.js takes requests: per-IP limits and audit lines need each request's socket address, which App
   // Router code cannot otherwise see (lib/auth/socket-address.ts says why). A TRUSTED_PROXY_HOPS or
-  // TRUSTED_PROXIES value that cannot be read stops the server here instead of at the first sign-in.
+  // TRUSTED_PROXIES value that cannot be read fails here, and Next.js then answers every request with a 500 and
+  // logs why, instead of the first sign-in finding out.
   const { installSocketAddressCapture } = await import("@/lib/auth/socket-address");
   installSocketAddressCapture();
   const { proxyTrustFromEnv } = await import("@/lib/auth/client-ip");
