@@ -1,3 +1,10 @@
+import { contentSecurityPolicy, securityHeaders, servedOverHttps } from "./lib/http/security-headers.mjs";
+
+// Read when the build runs: headers() is evaluated by `next build`, not by `next start`. Responses that pass
+// through proxy.ts (every page and route) get these headers again, decided at run time, with a script nonce.
+const https = servedOverHttps(process.env.NEXTAUTH_URL);
+const development = process.env.NODE_ENV === "development";
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   poweredByHeader: false,
@@ -12,9 +19,8 @@ const nextConfig = {
       {
         source: "/:path*",
         headers: [
-          { key: "X-Frame-Options", value: "DENY" },
-          { key: "X-Content-Type-Options", value: "nosniff" },
-          { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
+          ...securityHeaders({ https }),
+          { key: "Content-Security-Policy", value: contentSecurityPolicy({ development, https }) },
         ],
       },
     ];

@@ -1,4 +1,5 @@
 import type { Metadata, Viewport } from "next";
+import { connection } from "next/server";
 import type { ReactNode } from "react";
 import { Providers } from "@/components/providers";
 import "./globals.css";
@@ -15,7 +16,10 @@ export const viewport: Viewport = {
   themeColor: "#4f46e5",
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Rendered per request, never at build time, so that every page (the not-found page too) carries the script
+  // nonce of its own response's Content-Security-Policy (proxy.ts); a prerendered page would have none.
+  await connection();
   return (
     <html lang="en">
       <body className="min-h-dvh">

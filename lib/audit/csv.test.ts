@@ -4,8 +4,6 @@ import {
   auditCsvStream,
   auditEventCsvRecord,
   auditExportFilename,
-  csvCell,
-  csvRecord,
 } from "@/lib/audit/csv";
 import type { AuditEventRow } from "@/lib/audit/query";
 
@@ -83,43 +81,78 @@ async function* fromArray<T>(items: T[]): AsyncGenerator<T> {
   yield* items;
 }
 
-describe("csvCell (RFC 4180)", () => {
-  it("leaves plain text alone", () => {
-    expect(csvCell("Main store")).toBe("Main store");
-    expect(csvCell("")).toBe("");
-  });
+// Every place a spreadsheet may begin a cell when its list separator is not ours (`;` in much of Europe,
+// tab for pasted text) or when it re-splits lines: the whole record is cut at each of them, ignoring quotes,
+// which is the worst any reader does. No piece may then begin, past blanks and double quotes, with a formula
+// (a leading apostrophe is what makes a spreadsheet show the rest as text).
+function piecesAnyReaderCouldSee(record: string): string[] {
+  return record.split(/[,;\t|\r\n]/).map((piece) => piece.replace(/^[\s"]*/u, ""));
+}
+const FORMULA_START = /^[=+\-@\uFF1D\uFF0B\uFF0D\uFF20]/u;
 
-  it("quotes fields with commas, quotes and line breaks, doubling inner quotes", () => {
-    expect(csvCell("a,b")).toBe('"a,b"');
-    expect(csvCell('say "hi"')).toBe('"say ""hi"""');
-    expect(csvCell("line1\nline2")).toBe('"line1\nline2"');
-    expect(csvCell("line1\r\nline2")).toBe('"line1\r\nline2"');
+describe("audit CSV cells", () => {
+  it("quotes every cell, empty ones too, so no separator inside a cell can split it", () => {
+    const record = auditEventCsvRecord(
+      event({ detail: "limit; per IP, from 203.0.113.9", accountName: null, accountId: null, runId: null }),
+    );
+    expect(record).toMatch(/^"(?:[^"]|"")*"(?:,"(?:[^"]|"")*")*\r\n$/);
+    expect(record).toContain(`"limit; per IP, from 203.0.113.9"`);
+    expect(record).toContain(`,"",`);
   });
 
   it("round-trips awkward values through a strict reader", () => {
-    const values = ['a "quoted", comma', "multi\r\nline\nvalue", "trailing,", '"', ",,,", "naïve café – ✓"];
-    const parsed = parseCsv(csvRecord(values));
-    expect(parsed).toEqual([values]);
+    const values = ['a "quoted", comma', "multi\r\nline\nvalue", "trailing,", '"', ",,,", "naïve café – ✓", "semi;colon"];
+    for (const value of values) {
+      const [row] = parseCsv(auditEventCsvRecord(event({ detail: value }))) as [string[]];
+      expect(row[5]).toBe(value);
+    }
   });
 });
 
-describe("csvCell formula-injection protection", () => {
-  it.each(["=1+1", "+1", "-2", "@SUM(A1)", "\tcmd", "\rcmd", '=HYPERLINK("http://evil","x")'])(
+describe("audit CSV formula-injection protection", () => {
+  it.each(["=1+1", "+1", "-2", "@SUM(A1)", "\tcmd", "\rcmd", '=HYPERLINK("http://evil","x")', "\uFF1D1+1"])(
     "prefixes %j with an apostrophe",
     (value) => {
-      const [[cell]] = parseCsv(csvRecord([value])) as [[string]];
-      expect(cell).toBe(`'${value}`);
+      const [row] = parseCsv(auditEventCsvRecord(event({ detail: value }))) as [string[]];
+      expect(row[5]).toBe(`'${value}`);
     },
   );
 
-  it("still quotes a neutralised cell that contains separators", () => {
-    expect(csvCell("=1,2")).toBe(`"'=1,2"`);
-    expect(csvCell('=cmd|" /C calc"!A0')).toBe(`"'=cmd|"" /C calc""!A0"`);
+  it.each([" =1+1", "  @SUM(A1)", "\u00a0+1", '"=1+1', "'-2", ' "=cmd|\' /C calc\'!A0'])(
+    "also neutralises %j, a formula behind leading blanks or quotes",
+    (value) => {
+      const [row] = parseCsv(auditEventCsvRecord(event({ detail: value }))) as [string[]];
+      expect(row[5]).toBe(`'${value}`);
+    },
+  );
+
+  it.each([
+    "Main store;=HYPERLINK(\"http://evil\",\"x\")&\"",
+    "a,=1+1",
+    "a\t@SUM(A1)",
+    "a; -2",
+    'x",\"=1+1',
+    "first line\r\n=1+1",
+    "a|+1",
+  ])("leaves no formula for a reader of any separator to find in %j", (value) => {
+    const record = auditEventCsvRecord(event({ detail: value, actorLabel: value }));
+    for (const piece of piecesAnyReaderCouldSee(record)) {
+      expect(piece, JSON.stringify(record)).not.toMatch(FORMULA_START);
+    }
   });
 
-  it("does not touch triggers that are not at the start", () => {
-    expect(csvCell("a=b")).toBe("a=b");
-    expect(csvCell("x-1")).toBe("x-1");
+  it("puts the apostrophe after a whole line break, never between its CR and LF", () => {
+    const [row] = parseCsv(auditEventCsvRecord(event({ detail: "first line\r\n=1+1; @x" }))) as [string[]];
+    expect(row[5]).toBe("first line\r\n'=1+1;' @x");
+  });
+
+  it("does not touch triggers that cannot begin a cell", () => {
+    const [row] = parseCsv(auditEventCsvRecord(event({ detail: "a=b", actorLabel: "x-1", accountName: "a - b" }))) as [
+      string[],
+    ];
+    expect(row[5]).toBe("a=b");
+    expect(row[1]).toBe("x-1");
+    expect(row[2]).toBe("a - b");
   });
 });
 

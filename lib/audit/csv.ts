@@ -1,23 +1,42 @@
 import { auditActionLabel, auditOutcomeLabel, formatAuditChanges, parseAuditChanges } from "@/lib/audit/labels";
 import type { AuditEventRow } from "@/lib/audit/query";
+import { stringify, type Options } from "csv-stringify/sync";
 
 export const AUDIT_CSV_COLUMNS = ["time", "actor", "account", "action", "outcome", "detail", "changes", "run id"] as const;
 
-// Spreadsheet apps evaluate a cell that starts with one of these as a formula (CSV injection):
-// a leading apostrophe makes them show the text as typed instead.
-const FORMULA_TRIGGER = /^[=+\-@\t\r]/;
-const NEEDS_QUOTES = /[",\r\n]/;
+// Spreadsheets evaluate a cell that begins with = + - @ (or their full-width forms) as a formula, and some
+// still do when blanks or quotes come first. A leading apostrophe makes them show the text as typed.
+const FORMULA_START = "[=+\\-@\\uFF1D\\uFF0B\\uFF0D\\uFF20]";
+const BLANKS_OR_QUOTES = "[\\s\"'\\u2018\\u2019\\u201C\\u201D]";
+const FORMULA_BEHIND_PADDING = new RegExp(`^${BLANKS_OR_QUOTES}+${FORMULA_START}`, "u");
+// Every cell is quoted, so a reader that splits on our comma never cuts inside one. A reader whose list
+// separator is another (`;` in much of Europe, tab, `|`) or that breaks lines without minding quotes may
+// still start a cell after any of these inside our text: the apostrophe goes right after the last of a run
+// (between CR and LF it would split the line break).
+const INNER_SEPARATOR = "[,;\\t|\\r\\n]";
+const FORMULA_AFTER_INNER_SEPARATOR = new RegExp(
+  `(?<=${INNER_SEPARATOR})(?!${INNER_SEPARATOR})(?=${BLANKS_OR_QUOTES}*${FORMULA_START})`,
+  "gu",
+);
 
-/** One RFC 4180 field, neutralised against formula injection. */
-export function csvCell(value: string): string {
-  const safe = FORMULA_TRIGGER.test(value) ? `'${value}` : value;
-  return NEEDS_QUOTES.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+/**
+ * What csv-stringify's `escape_formulas` does not cover: a formula behind leading blanks or quotes, and one
+ * after a separator or line break inside the text. The library handles a formula character that comes first.
+ */
+function neutraliseHiddenFormulas(value: string): string {
+  const innerCellsSafe = value.replace(FORMULA_AFTER_INNER_SEPARATOR, "'");
+  return FORMULA_BEHIND_PADDING.test(innerCellsSafe) ? `'${innerCellsSafe}` : innerCellsSafe;
 }
 
-/** One record, CRLF-terminated as RFC 4180 specifies. */
-export function csvRecord(values: readonly string[]): string {
-  return values.map(csvCell).join(",") + "\r\n";
-}
+const CSV_OPTIONS = {
+  // Quoting every cell, empty ones too, keeps a `,` or `;` inside a value from ever splitting it.
+  quoted: true,
+  quoted_empty: true,
+  escape_formulas: true,
+  cast: { string: neutraliseHiddenFormulas },
+  // RFC 4180 records end with CRLF, the last one too.
+  record_delimiter: "windows",
+} as const satisfies Options;
 
 /**
  * The account as the history shows it: the name recorded with the event (what it was called
@@ -32,8 +51,8 @@ export function auditAccountDisplay(
   return currentAccountNames?.get(event.accountId) ?? event.accountId;
 }
 
-export function auditEventCsvRecord(event: AuditEventRow, currentAccountNames?: ReadonlyMap<string, string>): string {
-  return csvRecord([
+function auditEventCells(event: AuditEventRow, currentAccountNames?: ReadonlyMap<string, string>): string[] {
+  return [
     event.createdAt.toISOString(),
     event.actorLabel,
     auditAccountDisplay(event, currentAccountNames),
@@ -42,7 +61,12 @@ export function auditEventCsvRecord(event: AuditEventRow, currentAccountNames?: 
     event.detail,
     formatAuditChanges(parseAuditChanges(event.changes)),
     event.runId ?? "",
-  ]);
+  ];
+}
+
+/** One event as one CSV record (CRLF-terminated). */
+export function auditEventCsvRecord(event: AuditEventRow, currentAccountNames?: ReadonlyMap<string, string>): string {
+  return stringify([auditEventCells(event, currentAccountNames)], CSV_OPTIONS);
 }
 
 /**
@@ -61,21 +85,23 @@ export function auditCsvStream(
     async pull(controller) {
       if (!headerSent) {
         headerSent = true;
-        controller.enqueue(encoder.encode("\uFEFF" + csvRecord(AUDIT_CSV_COLUMNS)));
+        const header = stringify([], { ...CSV_OPTIONS, bom: true, header: true, columns: [...AUDIT_CSV_COLUMNS] });
+        controller.enqueue(encoder.encode(header));
         return;
       }
       // Batch rows per chunk: one enqueue per row would make the stream chatty.
-      let chunk = "";
-      for (let rows = 0; rows < 200; rows++) {
+      const rows: string[][] = [];
+      let done = false;
+      while (rows.length < 200) {
         const next = await iterator.next();
         if (next.done) {
-          if (chunk) controller.enqueue(encoder.encode(chunk));
-          controller.close();
-          return;
+          done = true;
+          break;
         }
-        chunk += auditEventCsvRecord(next.value, currentAccountNames);
+        rows.push(auditEventCells(next.value, currentAccountNames));
       }
-      controller.enqueue(encoder.encode(chunk));
+      if (rows.length > 0) controller.enqueue(encoder.encode(stringify(rows, CSV_OPTIONS)));
+      if (done) controller.close();
     },
     async cancel() {
       await iterator.return?.();

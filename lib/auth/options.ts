@@ -1,4 +1,4 @@
-import type { AuthOptions } from "next-auth";
+import type { AuthOptions, User } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { db } from "@/lib/db";
 import { authenticateWithPassword } from "@/lib/auth/credentials";
@@ -8,6 +8,30 @@ import { recordUserAuditEvent } from "@/lib/auth/user-audit";
 import { logUnexpectedError, unexpectedErrorMessage } from "@/lib/actions/log-unexpected-error";
 
 const SESSION_MAX_AGE_SECONDS = 7 * 24 * 60 * 60;
+
+/**
+ * The credentials provider's check: next-auth calls it with the sign-in form's fields and the request's headers
+ * (a plain object). Resolves to the user, or throws the message the form shows.
+ */
+export async function authorizeEmailAndPassword(
+  credentials: Partial<Record<"email" | "password", string>> | undefined,
+  request: { headers?: Record<string, string | string[] | undefined> } | undefined,
+): Promise<User> {
+  let result: Awaited<ReturnType<typeof authenticateWithPassword>>;
+  try {
+    result = await authenticateWithPassword({
+      email: credentials?.email,
+      password: credentials?.password,
+      ip: clientIpFrom(request?.headers),
+    });
+  } catch (error) {
+    // next-auth would hand the raw message to the browser: log it, show an id.
+    throw new Error(unexpectedErrorMessage(logUnexpectedError("sign-in", error)));
+  }
+  // next-auth hands a thrown message to the client's signIn() as `error`: the form shows it as is.
+  if (!result.ok) throw new Error(result.message);
+  return { id: result.user.id, email: result.user.email, name: result.user.name };
+}
 
 export const authOptions: AuthOptions = {
   // Read on use, not at import: `next build` imports this module and must not create the secret file.
@@ -24,22 +48,7 @@ export const authOptions: AuthOptions = {
         email: { label: "Email", type: "email" },
         password: { label: "Password", type: "password" },
       },
-      async authorize(credentials, request) {
-        let result: Awaited<ReturnType<typeof authenticateWithPassword>>;
-        try {
-          result = await authenticateWithPassword({
-            email: credentials?.email,
-            password: credentials?.password,
-            ip: clientIpFrom(request?.headers as Record<string, string> | undefined),
-          });
-        } catch (error) {
-          // next-auth would hand the raw message to the browser: log it, show an id.
-          throw new Error(unexpectedErrorMessage(logUnexpectedError("sign-in", error)));
-        }
-        // next-auth hands a thrown message to the client's signIn() as `error`: the form shows it as is.
-        if (!result.ok) throw new Error(result.message);
-        return { id: result.user.id, email: result.user.email, name: result.user.name };
-      },
+      authorize: authorizeEmailAndPassword,
     }),
   ],
   callbacks: {

@@ -30,7 +30,7 @@ async function csvLines(response: Response): Promise<string[]> {
   return text
     .slice(1)
     .split("\r\n")
-    .filter((line) => line !== "" && !line.includes(",Exported history,"));
+    .filter((line) => line !== "" && !line.includes(`,"Exported history",`));
 }
 
 beforeAll(async () => {
@@ -123,10 +123,10 @@ describe("GET /audit/export", () => {
         /^attachment; filename="channelkeys-audit-\d{4}-\d{2}-\d{2}\.csv"$/,
       );
       const lines = await csvLines(response);
-      expect(lines[0]).toBe("time,actor,account,action,outcome,detail,changes,run id");
+      expect(lines[0]).toBe(`"time","actor","account","action","outcome","detail","changes","run id"`);
       expect(lines).toHaveLength(3);
       const body = lines.join("\n");
-      expect(body).toContain("Main store,Tested token,Failure");
+      expect(body).toContain(`"Main store","Tested token","Failure"`);
       expect(body).toContain("Status: Healthy → Needs re-authorization");
       expect(body).toContain(`"'=HYPERLINK(""http://evil"")"`);
       expect(body).not.toContain("workspace B");
