@@ -12,7 +12,7 @@ const nextConfig = {
   distDir: process.env.NEXT_DIST_DIR || ".next",
   reactStrictMode: true,
   // Native and server-only packages stay out of the bundler.
-  serverExternalPackages: ["better-sqlite3", "@node-rs/argon2", "@prisma/adapter-better-sqlite3"],
+  serverExternalPackages: ["@node-rs/argon2", "pg", "@prisma/adapter-pg", "graphile-worker"],
   typedRoutes: false,
   async headers() {
     return [

@@ -1,10 +1,10 @@
 // Bench task: one bulk check run over every connected account of a workspace, created through createCheckRun
-// (as the "Check all" action does) and worked by the real run worker (processCheckRunsOnce), in this process
+// (as the "Check all" action does) and worked by the real run worker (the job queue), in this process
 // alone, so its memory is the worker's. Concurrency comes from CHECK_RUN_CONCURRENCY like in a server.
 // Inputs (env): DATABASE_URL, EBAY_EMULATOR_URL, CHECK_RUN_*, BENCH_WORKSPACE_ID, BENCH_USER_ID, BENCH_USER_EMAIL.
 import { createDbClient, databaseUrlFromEnv, type Db } from "@/lib/db";
 import { createCheckRun } from "@/lib/checks/check-runs";
-import { processCheckRunsOnce } from "@/lib/checks/run-worker";
+import { workRunsToTheEnd } from "@/bench/support/work-runs";
 import { checkRunSettingsFromEnv } from "@/lib/checks/check-run-settings";
 import { now } from "@/lib/clock";
 import { ACCESS_TOKEN_REFRESH_MARGIN_MS } from "@/lib/tokens/check-token";
@@ -98,12 +98,11 @@ async function main(): Promise<void> {
     trigger: "manual",
     filterLabel: "All accounts",
   });
-  const processed = await processCheckRunsOnce(db);
+  await workRunsToTheEnd(db, [runId], { concurrency: Number(process.env.CHECK_RUN_CONCURRENCY ?? 16) });
   const wallMs = performance.now() - startedAt;
   const cpu = process.cpuUsage(cpuBefore);
   const databaseOperations = counted.count() - operationsBefore;
   clearInterval(sampler);
-  if (!processed.runIds.includes(runId)) throw new Error("the worker did not pick up the run");
 
   const run = await db.checkRun.findUniqueOrThrow({ where: { id: runId } });
   const items = await db.checkRunItem.findMany({ where: { runId }, select: { verdict: true, ebayCalls: true, status: true } });
@@ -123,7 +122,7 @@ async function main(): Promise<void> {
     runId,
     accounts: accountIds.length,
     needingRefresh,
-    concurrency: checkRunSettingsFromEnv().concurrency,
+    concurrency: Number(process.env.CHECK_RUN_CONCURRENCY ?? 16),
     status: run.status,
     wallMs: Math.round(wallMs),
     runMs: run.startedAt && run.finishedAt ? run.finishedAt.getTime() - run.startedAt.getTime() : -1,

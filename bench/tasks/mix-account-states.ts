@@ -5,7 +5,7 @@
 // BENCH_WORKSPACE_ID, BENCH_USER_ID, BENCH_USER_EMAIL.
 import { createDbClient, databaseUrlFromEnv } from "@/lib/db";
 import { createCheckRun } from "@/lib/checks/check-runs";
-import { processCheckRunsOnce } from "@/lib/checks/run-worker";
+import { workRunsToTheEnd } from "@/bench/support/work-runs";
 import { disconnectAccount } from "@/lib/accounts/disconnect-account";
 import { EmulatorControl } from "@/bench/support/emulator-control";
 import { requiredEnv, runTask, writeTaskOutput } from "@/bench/support/task-io";
@@ -31,13 +31,13 @@ async function main(): Promise<void> {
   for (const [index, account] of revoked.entries()) {
     await emulator.revoke(account.ebayUsername!, index % 3 === 0 ? "REVOKED_BY_EBAY" : "REVOKED_BY_USER");
   }
-  await createCheckRun(db, { workspaceId, actor, accountIds: revoked.map((account) => account.id), trigger: "manual", filterLabel: "Selected accounts" });
-  await processCheckRunsOnce(db);
+  const revokedRun = await createCheckRun(db, { workspaceId, actor, accountIds: revoked.map((account) => account.id), trigger: "manual", filterLabel: "Selected accounts" });
+  await workRunsToTheEnd(db, [revokedRun.runId]);
 
   await emulator.addFault({ pathPrefix: "/commerce/identity/", status: 503, rate: 0.5 });
   try {
-    await createCheckRun(db, { workspaceId, actor, accountIds: failing.map((account) => account.id), trigger: "manual", filterLabel: "Selected accounts" });
-    await processCheckRunsOnce(db);
+    const failingRun = await createCheckRun(db, { workspaceId, actor, accountIds: failing.map((account) => account.id), trigger: "manual", filterLabel: "Selected accounts" });
+    await workRunsToTheEnd(db, [failingRun.runId]);
   } finally {
     await emulator.clearFaults();
   }

@@ -124,7 +124,7 @@ async function main(): Promise<void> {
         action: shape.action,
         outcome,
         detail: DETAILS[shape.action]?.[outcome] ?? "",
-        changes: shape.action === "status_change" ? JSON.stringify({ status: ["healthy", "expiring"] }) : null,
+        changes: shape.action === "status_change" ? { status: ["healthy", "expiring"] } : undefined,
         runId: bulk ? `benchrun${Math.floor(random() * 5_000).toString(36)}` : null,
         createdAt: new Date(start + random() * (end - start)),
       };
