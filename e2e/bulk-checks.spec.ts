@@ -77,8 +77,9 @@ test("a run still waiting on eBay can be cancelled; selected rows can be checked
   await signUp(page, "Cancel Carl", uniqueEmail("cancel"));
   for (const seller of ["demo_us_store", "demo_au_mick", "demo_fr_boutique"]) await connectAccount(page, seller);
 
-  // The first Identity call is rate limited for 30 s; the others are slow. The run is still going when we cancel.
-  await injectFault(request, { pathPrefix: IDENTITY, status: 429, retryAfterSeconds: 30, latencyMs: 500, count: 1 });
+  // The first Identity call is rate limited for 10 s (every eBay job pauses: the limit is the application's); the
+  // others are slow. The run is still going when we cancel.
+  await injectFault(request, { pathPrefix: IDENTITY, status: 429, retryAfterSeconds: 10, latencyMs: 500, count: 1 });
   await injectFault(request, { pathPrefix: IDENTITY, latencyMs: 1_500 });
 
   await page.goto("/accounts");

@@ -2,6 +2,8 @@ import "server-only";
 import type { Db } from "@/lib/db";
 import { now } from "@/lib/clock";
 import { recordAuditEvent } from "@/lib/audit/record";
+import { addJob } from "@/lib/jobs/add-job";
+import { warningEvaluationJob } from "@/lib/warnings/warning-jobs";
 import { connectWithAuthorizationCode } from "@/lib/tokens/check-token";
 import { getEbayConfig } from "@/lib/ebay/config";
 import type { OAuthStateRecord } from "@/lib/accounts/oauth-state";
@@ -87,6 +89,8 @@ export async function completeOAuth(
       detail: "Token has been re-created successfully.",
       changes: { status: [account.status, "healthy"] },
     });
+    // A repaired account may end a warning at once ("working again"), not at the next minute's upkeep.
+    await addJob(client, warningEvaluationJob(state.workspaceId));
     return { kind: "recreated", accountId: account.id, accountName };
   }
 
@@ -129,5 +133,6 @@ export async function completeOAuth(
       : `Connected eBay user ${signedInAs} (${ebayUser.registrationMarketplaceId ?? "marketplace unknown"}).`,
     changes: existing ? { status: [existing.status, "healthy"] } : undefined,
   });
+  if (existing) await addJob(client, warningEvaluationJob(state.workspaceId));
   return { kind: "connected", accountId, accountName, reconnected: Boolean(existing) };
 }

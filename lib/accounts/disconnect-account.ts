@@ -2,6 +2,8 @@ import "server-only";
 import type { Db } from "@/lib/db";
 import { now } from "@/lib/clock";
 import { recordAuditEvent } from "@/lib/audit/record";
+import { addJob } from "@/lib/jobs/add-job";
+import { warningEvaluationJob } from "@/lib/warnings/warning-jobs";
 import { revokeUserToken } from "@/lib/ebay/oauth";
 import { accountDisplayName } from "@/lib/accounts/account-name";
 import { EBAY_THIRD_PARTY_AUTHORIZATIONS_PATH } from "@/lib/accounts/ebay-paths";
@@ -65,5 +67,7 @@ export async function disconnectAccount(
       : `Tokens deleted. eBay did not confirm revocation: remove the app under ${EBAY_THIRD_PARTY_AUTHORIZATIONS_PATH}.`,
     changes: { status: [account.status, "disconnected"] },
   });
+  // Its open warnings are resolved at once rather than at the next minute's upkeep.
+  await addJob(client, warningEvaluationJob(input.workspaceId));
   return { revokedAtEbay, accountName };
 }
