@@ -1,5 +1,6 @@
 // The SQLite → PostgreSQL import against the database the 0.1 release really wrote (test/fixtures/sqlite-release-0.1,
 // rebuilt into a SQLite file for each test) and a real, migrated PostgreSQL database of the test's own.
+import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -420,4 +421,38 @@ describe("importSqliteDatabase", () => {
 
     for (const table of COPIED_TABLES) expect(await postgresCount(table), table).toBe(0);
   });
+});
+
+describe("npm run db:import-sqlite", () => {
+  it("imports into DATABASE_URL, prints one line per table with both counts and exits 0; never prints a token or key", async () => {
+    const keysSpec = (JSON.parse(readFileSync(FIXTURE_KEY_FILE, "utf8")) as { keys: string }).keys;
+    const child = spawn(process.execPath, ["--import", "tsx", "scripts/db-import-sqlite.ts", sqlitePath], {
+      cwd: path.resolve(import.meta.dirname, "../.."),
+      env: { ...process.env, DATABASE_URL: testDb.url, TOKEN_ENCRYPTION_KEYS: keysSpec },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const exitCode = await new Promise<number | null>((resolve) => child.on("close", resolve));
+
+    expect(stderr).toBe("");
+    expect(exitCode).toBe(0);
+    for (const table of COPIED_TABLES) {
+      const [row] = readSqlite<{ count: number }>(`SELECT count(*) AS "count" FROM "${table}"`);
+      expect(stdout).toMatch(new RegExp(`^${table}\\s+${row!.count}\\s+${row!.count}(\\s|$)`, "m"));
+    }
+    expect(stdout).toMatch(/^SchedulerLease\s+1\s+-\s+not copied: periodic work is the job queue's cron now$/m);
+    expect(stdout).toContain("Every count matches: the import is committed.");
+    expect(stdout).toContain(`Token keys: TOKEN_ENCRYPTION_KEYS holds every key the tokens were sealed with (${[...fixtureRing.byId.keys()].join(", ")}).`);
+    expect(await postgresCount("AuditEvent")).toBe(82);
+
+    const secrets = readSqlite<{ value: string }>(
+      `SELECT "accessToken" AS "value" FROM "EbayAccount" WHERE "accessToken" IS NOT NULL
+       UNION ALL SELECT "refreshToken" FROM "EbayAccount" WHERE "refreshToken" IS NOT NULL
+       UNION ALL SELECT "webhookSecret" FROM "WorkspaceAlertSettings" WHERE "webhookSecret" IS NOT NULL`,
+    ).flatMap(({ value }) => [value, fixtureCipher.decrypt(value)]);
+    const keyMaterial = keysSpec.split(",").map((entry) => entry.slice(entry.indexOf(":") + 1));
+    for (const secret of [...secrets, ...keyMaterial]) expect(stdout.includes(secret)).toBe(false);
+  }, 60_000);
 });
