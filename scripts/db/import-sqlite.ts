@@ -110,6 +110,7 @@ const SEALED_VALUE_KEY_ID = /^v1\.([A-Za-z0-9_-]{1,64})\./;
 /** Queue jobs that point at ChannelKeys rows: meaningless once --replace discards those rows. */
 const ROW_BOUND_TASKS: readonly TaskName[] = ["check-run-item", "read-ebay-quota", "evaluate-warnings", "deliver-warning"];
 
+// lib/checks/check-runs.ts's ACTIVE_RUN_STATUSES, which this plain script cannot import (that module is server-only).
 const OPEN_RUN_STATUSES = ["queued", "running", "cancelling"];
 const MAX_STATEMENT_PARAMETERS = 65_535;
 const DEFAULT_BATCH_ROWS = 1_000;
