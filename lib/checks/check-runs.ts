@@ -80,7 +80,7 @@ export async function createCheckRun(client: Db, input: CreateCheckRunInput): Pr
         accountName: accountDisplayName(account),
       })),
     });
-    // One job per item, in the items' order (the queue takes equal jobs in the order they were added).
+    // One job per item, queued with the run in this transaction: a run never exists without its jobs.
     await transaction.$executeRaw(Prisma.sql`
       SELECT graphile_worker.add_jobs(ARRAY(
         SELECT ROW('check-run-item', json_build_object('itemId', "id"), NULL, NULL, ${CHECK_RUN_ITEM_MAX_ATTEMPTS}::int,

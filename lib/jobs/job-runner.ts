@@ -10,6 +10,7 @@ import pg from "pg";
 import type { Db } from "@/lib/db";
 import { logUnexpectedError, redactSecrets } from "@/lib/actions/log-unexpected-error";
 import { RetryLater } from "@/lib/jobs/retry-later";
+import { isDatabaseUnavailable } from "@/lib/db-errors";
 import { ebayPauseForbiddenFlags } from "@/lib/jobs/ebay-pause";
 import { recoverCrashedWorkers, startWorkerLiveness, type WorkerLiveness } from "@/lib/jobs/crashed-workers";
 import { upkeepCrontab } from "@/lib/upkeep/upkeep-crontab";
@@ -147,9 +148,14 @@ const jobLogger = new Logger(() => (level, message, meta) => {
   if (level !== "error" && level !== "warning") return;
   const details = meta as { error?: unknown; fatalError?: unknown; job?: { task_identifier?: string; attempts?: number; max_attempts?: number } } | undefined;
   const failure = details?.error ?? details?.fatalError;
-  if (failure instanceof RetryLater) {
+  if (failure instanceof RetryLater || isDatabaseUnavailable(failure ?? message)) {
     const job = details?.job;
-    console.warn(`[channelkeys] job ${job?.task_identifier ?? "?"} attempt ${job?.attempts ?? "?"} of ${job?.max_attempts ?? "?"}: ${redactSecrets(failure.message)}; retried later`);
+    const reason = failure instanceof RetryLater ? failure.message : "the database is unavailable";
+    console.warn(
+      job
+        ? `[channelkeys] job ${job.task_identifier ?? "?"} attempt ${job.attempts ?? "?"} of ${job.max_attempts ?? "?"}: ${redactSecrets(reason)}; retried later`
+        : `[channelkeys] job queue: ${reason}; waiting for it`,
+    );
     return;
   }
   logUnexpectedError(`job queue (${level})`, failure ?? new Error(message));
