@@ -63,7 +63,9 @@ export function loadTokenKeyRing(options: LoadTokenKeysOptions = {}): TokenKeyRi
       throw new Error(`TOKEN_ENCRYPTION_KEYS is invalid: ${(error as Error).message}`);
     }
   }
-  const keyFile = path.resolve(process.cwd(), options.keyFile ?? DEFAULT_KEY_FILE);
+  // The key file is read at run time from the working directory, not bundled: the comment keeps Turbopack from
+  // tracing the whole project for it.
+  const keyFile = path.resolve(/*turbopackIgnore: true*/ process.cwd(), options.keyFile ?? DEFAULT_KEY_FILE);
   if (!existsSync(keyFile)) createKeyFile(keyFile, [generateTokenKey()]);
   return readKeyFile(keyFile);
 }

@@ -31,7 +31,7 @@ export class DatabaseUnavailableError extends Error {
   override name = "DatabaseUnavailableError";
 }
 
-export function dataDirectory(env: NodeJS.ProcessEnv = process.env): string {
+export function dataDirectory(env: Record<string, string | undefined> = process.env): string {
   return path.resolve(process.cwd(), env.CHANNELKEYS_DATA_DIR?.trim() || ".data");
 }
 
@@ -40,7 +40,7 @@ export function dataDirectory(env: NodeJS.ProcessEnv = process.env): string {
  * DatabaseUnavailableError (one line that says what to do) when neither works.
  */
 export async function resolveDatabase(
-  options: { env?: NodeJS.ProcessEnv; database?: string; log?: (line: string) => void } = {},
+  options: { env?: Record<string, string | undefined>; database?: string; log?: (line: string) => void } = {},
 ): Promise<ResolvedDatabase> {
   const env = options.env ?? process.env;
   const external = env.DATABASE_URL?.trim();
