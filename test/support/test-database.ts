@@ -44,9 +44,27 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     async cleanup() {
       await db.$disconnect();
       await raw.end();
+      // Pools close their connections in the background: wait for them, so the drop never kills a connection a
+      // client is still closing (its error would surface as an uncaught exception in the test process).
+      await waitForNoConnections(serverUrl, name);
       await adminQuery(serverUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     },
   };
+}
+
+async function waitForNoConnections(serverUrl: string, database: string, timeoutMs = 3_000): Promise<void> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const { rows } = await client.query<{ open: string }>("SELECT count(*) AS open FROM pg_stat_activity WHERE datname = $1", [database]);
+      if (Number(rows[0]?.open ?? 0) === 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  } finally {
+    await client.end();
+  }
 }
 
 async function adminQuery(serverUrl: string, sql: string): Promise<void> {
