@@ -1,4 +1,4 @@
-// Connect, Test, re-create and disconnect against a real SQLite file and the real emulator over HTTP.
+// Connect, Test, re-create and disconnect against a real PostgreSQL database and the real emulator over HTTP.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestDatabase } from "@/test/support/test-database";
 import { startEmulator, type EmulatorHarness } from "@/test/support/emulator-harness";

@@ -1,4 +1,4 @@
-// The accounts table's query against a real SQLite file: filters, sorts, pages, pill counts, the expiring
+// The accounts table's query against a real PostgreSQL database: filters, sorts, pages, pill counts, the expiring
 // cut-off and workspace isolation. Account rows are written directly (no tokens are read here) so their
 // states, names and dates can be chosen to make ties and edge cases.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";

@@ -4,7 +4,7 @@ import { createTestDatabase } from "@/test/support/test-database";
 
 // Only the edges Next.js owns are replaced: who the session says is signed in, and the browser's
 // cookies. Everything else (membership lookup, permission check, account scoping) runs for real
-// against a SQLite file.
+// against a PostgreSQL database.
 const sessionState = vi.hoisted(() => ({ userId: null as string | null, workspaceCookie: undefined as string | undefined }));
 
 vi.mock("next-auth", async (importOriginal) =>

@@ -344,7 +344,7 @@ describe("workspace isolation", () => {
     expect(optionsB.map((option) => option.label)).toEqual(["B's store", accountsA[0]]);
   });
 
-  it("account options work for fleets past SQLite's bound-parameter limit (1,200 accounts)", async () => {
+  it("account options work for large fleets without binding a parameter per account (1,200 accounts)", async () => {
     const large = (await db.workspace.create({ data: { name: "Large fleet" } })).id;
     await db.ebayAccount.createMany({
       data: Array.from({ length: 1_200 }, (_, index) => ({

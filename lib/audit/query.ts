@@ -263,8 +263,8 @@ export async function listAuditAccountOptions(db: Db, workspaceId: string): Prom
     fromHistoryOnly: false,
   }));
 
-  // The known ids are left out here, not in the query: a `notIn` binds one parameter per account and breaks
-  // SQLite's bound-parameter limit (Prisma P2029) at about 1,000 accounts.
+  // The known ids are left out here, not in the query: a `notIn` binds one parameter per account, which grows the
+  // statement with the fleet (and PostgreSQL caps a statement at 65,535 parameters).
   const known = new Set(accounts.map((account) => account.id));
   const onEvents = await db.auditEvent.groupBy({
     by: ["accountId"],

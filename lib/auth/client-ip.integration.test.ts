@@ -6,7 +6,7 @@ import { createTestDatabase } from "@/test/support/test-database";
 // Sign-in and sign-up behind a real HTTP server, as `next start` serves them: the socket address is captured
 // the way instrumentation.ts installs it, X-Forwarded-For is filled in only when absent (what Next.js does),
 // and the request's headers reach next-auth's authorize and the sign-up action. The per-IP limits and the
-// audit lines run for real against a SQLite file. Only Next.js's own edges are replaced: who is signed in
+// audit lines run for real against a PostgreSQL database. Only Next.js's own edges are replaced: who is signed in
 // (nobody) and where headers() reads from.
 const requestState = vi.hoisted(() => ({ headers: new Headers() }));
 

@@ -20,7 +20,7 @@ export default async function AccountsPage({ searchParams }: { searchParams: Sea
   const params = await searchParams;
   const view = parseAccountsView(params);
   const at = now();
-  // One page of rows (filtered, sorted and paged in SQLite) and the filter counts: the table and its
+  // One page of rows (filtered, sorted and paged in PostgreSQL) and the filter counts: the table and its
   // react-query cache start from this, never from the whole fleet.
   const accountsPage = await listAccounts(db, { workspaceId: workspace.id, view, now: at });
   const permissions = {

@@ -3,7 +3,7 @@ import { createTestDatabase, type TestDatabase } from "@/test/support/test-datab
 import { DAY_MS } from "@/lib/timeline/buckets";
 import { BUCKET_PAGE_ROWS, GROUP_PREVIEW_ROWS, loadFleetTimeline, parseFleetTimelineFilters, timelineHref } from "./load-fleet-timeline";
 
-// A real SQLite file with a 500-account workspace: the page must stay bounded (previews, pages) and the counts
+// A real PostgreSQL database with a 500-account workspace: the page must stay bounded (previews, pages) and the counts
 // must still cover every account.
 const NOW = new Date("2027-05-20T12:00:00.000Z");
 const at = (days: number) => new Date(NOW.getTime() + days * DAY_MS);

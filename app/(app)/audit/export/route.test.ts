@@ -3,7 +3,7 @@ import { createTestDatabase } from "@/test/support/test-database";
 import { recordAuditEvent } from "@/lib/audit/record";
 
 // Only what Next.js owns is replaced (who the session says is signed in, and the cookies); the
-// membership lookup, permission check, query and CSV run for real against a SQLite file.
+// membership lookup, permission check, query and CSV run for real against a PostgreSQL database.
 const sessionState = vi.hoisted(() => ({ userId: null as string | null }));
 
 vi.mock("next-auth", async (importOriginal) =>

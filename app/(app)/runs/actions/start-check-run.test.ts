@@ -1,4 +1,4 @@
-// Starting bulk checks, called as the browser calls the server action, against a real SQLite file: a workspace
+// Starting bulk checks, called as the browser calls the server action, against a real PostgreSQL database: a workspace
 // may start only so many runs in a window. Only Next's edges (session, cookies, cache) are replaced.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";

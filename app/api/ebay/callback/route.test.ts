@@ -1,4 +1,4 @@
-// The eBay callback as the browser reaches it after consent: a real SQLite file, the real emulator
+// The eBay callback as the browser reaches it after consent: a real PostgreSQL database, the real emulator
 // over HTTP for the code exchange, and only the session (next-auth) replaced.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { NextRequest } from "next/server";
