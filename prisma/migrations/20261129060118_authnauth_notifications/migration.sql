@@ -13,7 +13,7 @@ ADD COLUMN     "oauthStatus" TEXT;
 -- AlterTable
 ALTER TABLE "OAuthState" ADD COLUMN     "authNAuthSessionId" TEXT,
 ADD COLUMN     "flow" TEXT NOT NULL DEFAULT 'oauth',
-ADD COLUMN     "thenAuthNAuth" BOOLEAN NOT NULL DEFAULT false;
+ADD COLUMN     "bothTokens" BOOLEAN NOT NULL DEFAULT false;
 
 -- CreateTable
 CREATE TABLE "EbayNotification" (
