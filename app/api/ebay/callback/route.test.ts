@@ -145,7 +145,7 @@ describe("GET /api/ebay/callback", () => {
 
   it("takes a decline that comes back without state or error (isAuthSuccessful=false, or nothing) as a decline", async () => {
     session.userId = userId;
-    for (const query of [{ isAuthSuccessful: "false" }, {}, { error: "access_denied" }]) {
+    for (const query of [{ isAuthSuccessful: "false" }, {}, { error: "access_denied" }] as Record<string, string>[]) {
       const { location } = await callback(query);
       expect(location.pathname).toBe("/accounts");
       expect(location.searchParams.get("error")).toBe("declined");
