@@ -4,6 +4,7 @@
 //
 // Raw SQL because two sort keys are computed: the display name (nickname, else eBay username, else user id,
 // as accountDisplayName) and the status's urgency rank. Prisma's orderBy can express neither.
+import { getEbayConfig } from "@/lib/ebay/config";
 import type { Db } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { ACCOUNT_VIEW_SELECT, toAccountView, type AccountView } from "@/lib/accounts/account-view";
@@ -133,7 +134,7 @@ export async function listAccounts(db: Db, input: ListAccountsInput): Promise<Ac
   const byId = new Map(rows.map((row) => [row.id, row]));
   const accounts = ids.flatMap((id) => {
     const row = byId.get(id);
-    return row ? [toAccountView(row)] : [];
+    return row ? [toAccountView(row, getEbayConfig().scopes)] : [];
   });
   return { accounts, total, page, pageCount, pageSize, counts };
 }

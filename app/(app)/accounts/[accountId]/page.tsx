@@ -1,3 +1,4 @@
+import { getEbayConfig } from "@/lib/ebay/config";
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { db } from "@/lib/db";
@@ -49,7 +50,7 @@ export default async function AccountPage({ params, searchParams }: Props) {
       take: 30,
     }),
   ]);
-  const account = toAccountView(row);
+  const account = toAccountView(row, getEbayConfig().scopes);
   const nowIso = now().toISOString();
   const copy = accountStatusCopy(account, nowIso);
   const disconnected = account.status === "disconnected";
