@@ -29,6 +29,7 @@ export const ACCOUNT_VIEW_SELECT = {
   oauthStatus: true,
   oauthCause: true,
   authNAuthExpiresAt: true,
+  authNAuthGrantedAt: true,
   authNAuthStatus: true,
   authNAuthCause: true,
   authNAuthEbayWarningAt: true,

@@ -88,3 +88,14 @@ export function columnsAfterCredentialVerdict(
     verdictCause: verdict.verdictCause,
   };
 }
+
+/**
+ * When the account next needs the seller's consent whatever happens: the earlier of its OAuth refresh token's expiry
+ * and its Auth'n'Auth token's hard expiry (null when it holds neither). Buckets, "expiring", sorting and the timeline
+ * order go by this date; each token's own date is still shown and warned about on its own.
+ */
+export function earliestTokenExpiry(row: { refreshTokenExpiresAt: Date | null; authNAuthExpiresAt?: Date | null }): Date | null {
+  const dates = [row.refreshTokenExpiresAt, row.authNAuthExpiresAt ?? null].filter((date): date is Date => date !== null);
+  if (dates.length === 0) return null;
+  return dates.reduce((a, b) => (b.getTime() < a.getTime() ? b : a));
+}

@@ -216,6 +216,7 @@ export default async function AccountPage({ params, searchParams }: Props) {
         connectedAt={row.connectedAt}
         refreshTokenExpiresAt={row.refreshTokenExpiresAt}
         accessTokenExpiresAt={row.accessTokenExpiresAt}
+        authNAuth={row.authNAuthExpiresAt ? { grantedAt: row.authNAuthGrantedAt, expiresAt: row.authNAuthExpiresAt } : null}
       />
     </>
   );
