@@ -100,8 +100,8 @@ describe("the 18-month expiry", () => {
     const accountId = await connectTestAuthNAuthToken(database.db, workspace, signIn, seller.username);
     const row = await account(accountId);
     const expiresAt = row.authNAuthExpiresAt!;
-    // 20 days before the hard expiry: inside the default 30-day window, long before eBay's own 7-day warning.
-    setClockOffsetSeconds((expiresAt.getTime() - Date.now()) / 1000 - 20 * DAY_S);
+    // 19.5 days before the hard expiry: inside the default 30-day window, long before eBay's own 7-day warning.
+    setClockOffsetSeconds((expiresAt.getTime() - Date.now()) / 1000 - 19.5 * DAY_S);
     const evaluation = await evaluateWarnings(database.db, { now: now(), config: warningConfigFromEnv(), workspaceId: workspace.workspaceId });
     expect(evaluation.raised.filter((raised) => raised.accountId === accountId).map((raised) => raised.kind)).toEqual(["expiring"]);
     const warning = await database.db.warning.findFirstOrThrow({ where: { accountId, kind: "expiring" } });
