@@ -16,6 +16,11 @@ const smtpPort = Number(process.env.E2E_SMTP_PORT ?? 2525 + 2 * (appPort - 3100)
 // One test clock for the app and the emulator: the emulator writes its virtual-clock offset to this file (reset to 0
 // when it starts and on /__emulator/reset) and the app's lib/clock.ts reads it. One file per app port.
 const sharedClockFile = path.resolve(__dirname, ".data", `e2e-clock-${appPort}.json`);
+// eBay's notifications reach the app the way eBay would: the emulator sends account deletions, revocations
+// (AUTHORIZATION_REVOCATION) and Platform Notifications (TokenRevocation) to the app's one endpoint, validating it with
+// the challenge first; the app answers the challenge with the same token and URL.
+const notificationEndpoint = `${appUrl}/api/ebay/notifications`;
+const notificationVerificationToken = "channelkeys-e2e-notification-verification-token";
 
 function databaseOnServer(serverUrl: string, database: string): string {
   const url = new URL(serverUrl);
@@ -31,6 +36,14 @@ const sharedEnv = {
   EBAY_EMULATOR_DECLINE_URL: callbackUrl,
   EBAY_EMULATOR_CLOCK_FILE: sharedClockFile,
   CHANNELKEYS_SHARED_CLOCK_FILE: sharedClockFile,
+};
+
+const emulatorNotificationEnv = {
+  EBAY_EMULATOR_NOTIFICATION_ENDPOINT: notificationEndpoint,
+  EBAY_EMULATOR_NOTIFICATION_VERIFICATION_TOKEN: notificationVerificationToken,
+  EBAY_EMULATOR_AUTHORIZATION_REVOCATION_ENDPOINT: notificationEndpoint,
+  EBAY_EMULATOR_AUTHORIZATION_REVOCATION_VERIFICATION_TOKEN: notificationVerificationToken,
+  EBAY_EMULATOR_PLATFORM_NOTIFICATION_ENDPOINT: notificationEndpoint,
 };
 
 export default defineConfig({
@@ -81,7 +94,7 @@ export default defineConfig({
     {
       command: "node_modules/.bin/tsx emulator/src/main.ts",
       url: `${emulatorUrl}/__emulator/health`,
-      env: { ...sharedEnv, EBAY_EMULATOR_HOST: "127.0.0.1" },
+      env: { ...sharedEnv, ...emulatorNotificationEnv, EBAY_EMULATOR_HOST: "127.0.0.1" },
       reuseExistingServer: false,
       timeout: 30_000,
       stdout: "ignore",
@@ -99,6 +112,8 @@ export default defineConfig({
           ? { DATABASE_URL: databaseOnServer(process.env.TEST_DATABASE_URL, `channelkeys_e2e_${appPort}`) }
           : { CHANNELKEYS_DATA_DIR: `.data/e2e-${appPort}`, EMBEDDED_POSTGRES_PORT: String(55_100 + (appPort - 3100)) }),
         NEXTAUTH_URL: appUrl,
+        EBAY_NOTIFICATION_ENDPOINT_URL: notificationEndpoint,
+        EBAY_NOTIFICATION_VERIFICATION_TOKEN: notificationVerificationToken,
         // Every spec signs up fresh users from this one machine.
         SIGN_UP_LIMIT_PER_IP_PER_HOUR: "1000",
         // Upkeep: only the warnings sweep (a check that changes a state queues its evaluation within a second, so a

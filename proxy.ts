@@ -11,8 +11,8 @@ import { contentSecurityPolicy, securityHeaders, servedOverHttps } from "@/lib/h
 // routes still check the session and workspace themselves: this guard is the first line, not the only one.
 
 // What a signed-out visitor may reach: the sign-in/up pages, next-auth's own routes, the health check and the
-// eBay callback (it checks the session itself to explain what happened).
-const SIGNED_OUT_PATHS = /^\/(?:sign-in|sign-up|api\/auth|api\/health|api\/ebay\/callback)(?:\/|$)/;
+// eBay callback (it checks the session itself to explain what happened), and eBay's notifications (signed by eBay).
+const SIGNED_OUT_PATHS = /^\/(?:sign-in|sign-up|api\/auth|api\/health|api\/ebay\/callback|api\/ebay\/notifications)(?:\/|$)/;
 
 const signInRedirect = withAuth({
   pages: { signIn: "/sign-in" },

@@ -43,7 +43,10 @@ export function createDbClient(databaseUrl: string, options: CreateDbClientOptio
       { onPoolError: () => {}, onConnectionError: () => {} },
     ),
     // Tokens stay out of every result unless a query asks: omit: { accessToken: false, refreshToken: false }.
-    omit: { ebayAccount: { accessToken: true, refreshToken: true } },
+    omit: {
+      ebayAccount: { accessToken: true, refreshToken: true, authNAuthToken: true },
+      oAuthState: { authNAuthSessionId: true },
+    },
   });
   const cipher = () => options.tokenCipher ?? defaultTokenCipher();
   const client = base.$extends({
@@ -75,7 +78,9 @@ export function databaseUrlOf(client: Db): string {
 export type Db = ReturnType<typeof createDbClient>;
 export type DbTransaction = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
-const TOKEN_FIELDS = new Set(["accessToken", "refreshToken"]);
+// Column names, on whichever model: the OAuth tokens, the Auth'n'Auth token, and the Auth'n'Auth SessionID that
+// FetchToken turns into a token while a sign-in is pending.
+const TOKEN_FIELDS = new Set(["accessToken", "refreshToken", "authNAuthToken", "authNAuthSessionId"]);
 // Args that hold data to write; anything else (where, select, orderBy…) is left as given.
 const WRITE_KEYS = new Set(["data", "create", "update"]);
 

@@ -35,6 +35,15 @@ if (emulated) {
   env.EBAY_EMULATOR_URL = process.env.EBAY_EMULATOR_URL ?? `http://localhost:${emulatorPort}`;
   env.EBAY_EMULATOR_ACCEPT_URL ??= `http://localhost:${port}/api/ebay/callback`;
   env.EBAY_EMULATOR_DECLINE_URL ??= `http://localhost:${port}/api/ebay/callback`;
+  // The demo receives eBay's notifications as production would: the emulator sends revocations and account deletions
+  // to the app's endpoint (after the challenge), with a demo verification token both sides share.
+  env.EBAY_NOTIFICATION_ENDPOINT_URL ??= `${env.NEXTAUTH_URL}/api/ebay/notifications`;
+  env.EBAY_NOTIFICATION_VERIFICATION_TOKEN ??= "channelkeys-demo-notification-verification-token";
+  env.EBAY_EMULATOR_NOTIFICATION_ENDPOINT ??= env.EBAY_NOTIFICATION_ENDPOINT_URL;
+  env.EBAY_EMULATOR_NOTIFICATION_VERIFICATION_TOKEN ??= env.EBAY_NOTIFICATION_VERIFICATION_TOKEN;
+  env.EBAY_EMULATOR_AUTHORIZATION_REVOCATION_ENDPOINT ??= env.EBAY_NOTIFICATION_ENDPOINT_URL;
+  env.EBAY_EMULATOR_AUTHORIZATION_REVOCATION_VERIFICATION_TOKEN ??= env.EBAY_NOTIFICATION_VERIFICATION_TOKEN;
+  env.EBAY_EMULATOR_PLATFORM_NOTIFICATION_ENDPOINT ??= env.EBAY_NOTIFICATION_ENDPOINT_URL;
 }
 
 const children: ChildProcess[] = [];

@@ -1,6 +1,7 @@
 import { Badge } from "@/components/ui/badge";
 import { describeStatus } from "@/lib/tokens/status-copy";
 import type { AccountView } from "@/lib/accounts/account-view";
+import { earliestTokenExpiry } from "@/lib/tokens/credentials";
 
 export function accountStatusCopy(account: AccountView, now: string) {
   return describeStatus({
@@ -8,7 +9,11 @@ export function accountStatusCopy(account: AccountView, now: string) {
     cause: account.statusCause,
     verdictStatus: account.verdictStatus,
     verdictCause: account.verdictCause,
-    refreshTokenExpiresAt: account.refreshTokenExpiresAt ? new Date(account.refreshTokenExpiresAt) : null,
+    // The earlier of the account's token expiries: either one ending means the seller must consent again.
+    refreshTokenExpiresAt: earliestTokenExpiry({
+      refreshTokenExpiresAt: account.refreshTokenExpiresAt ? new Date(account.refreshTokenExpiresAt) : null,
+      authNAuthExpiresAt: account.authNAuth?.expiresAt ? new Date(account.authNAuth.expiresAt) : null,
+    }),
     now: new Date(now),
   });
 }

@@ -10,8 +10,9 @@ import { cn } from "@/components/ui/cn";
 import { EmptyState } from "@/components/ui/empty-state";
 import { AccountStatusBadge, accountStatusCopy } from "@/components/accounts/account-status-badge";
 import { RelativeTime } from "@/components/accounts/relative-time";
-import { RecreateTokenButton } from "@/components/accounts/recreate-token-button";
-import { ConnectAccountButton } from "@/components/accounts/connect-account-button";
+import { RecreateTokenButton, recreateTokensFor } from "@/components/accounts/recreate-token-button";
+import { CredentialLines, MissingScopesFlag } from "@/components/accounts/credential-lines";
+import { ConnectAccountButton, ConnectAuthNAuthButton } from "@/components/accounts/connect-account-button";
 import { accountsViewQueryKey, useTestAccount, type AccountsResponse } from "@/components/accounts/use-test-account";
 import { environmentLabel, type AccountView } from "@/lib/accounts/account-view";
 import {
@@ -74,7 +75,14 @@ export function AccountsTable({
       <EmptyState
         title="No eBay accounts connected yet"
         description="Connect your first eBay account: you sign in to eBay, agree to ChannelKeys' access, and its token shows up here with its expiry."
-        action={permissions.canConnect ? <ConnectAccountButton label="Connect your first eBay account" /> : undefined}
+        action={
+          permissions.canConnect ? (
+            <div className="flex flex-wrap justify-center gap-2">
+              <ConnectAccountButton label="Connect your first eBay account" />
+              <ConnectAuthNAuthButton />
+            </div>
+          ) : undefined
+        }
       />
     );
   }
@@ -195,7 +203,9 @@ function AccountRow({
 }) {
   const test = useTestAccount();
   const copy = accountStatusCopy(account, now);
-  const showRecreate = permissions.canRecreate && (copy.action === "recreate" || copy.action === "contact_ebay_then_recreate" || copy.label.startsWith("Expir"));
+  const showRecreate =
+    permissions.canRecreate &&
+    (copy.action === "recreate" || copy.action === "contact_ebay_then_recreate" || copy.label.startsWith("Expir") || account.missingScopes.length > 0);
   const disconnected = account.status === "disconnected";
 
   return (
@@ -211,7 +221,7 @@ function AccountRow({
         </Link>
         <div className="text-xs text-gray-500">
           {account.ebayUsername && account.ebayUsername !== account.name ? `${account.ebayUsername} · ` : ""}
-          <span title="eBay user id (never changes)">{account.ebayUserId}</span>
+          {account.ebayUserIdKnown ? <span title="eBay user id (never changes)">{account.ebayUserId}</span> : <span>Auth&apos;n&apos;Auth token</span>}
         </div>
       </Td>
       <Td>
@@ -225,6 +235,8 @@ function AccountRow({
             {copy.message}
           </p>
         ) : null}
+        <CredentialLines account={account} now={now} />
+        <MissingScopesFlag account={account} />
         {test.error ? (
           <p role="alert" className="mt-1 text-xs text-red-700">
             {test.error.message}
@@ -242,6 +254,11 @@ function AccountRow({
         ) : (
           <span className="text-gray-400">—</span>
         )}
+        {account.authNAuth?.expiresAt ? (
+          <div className="text-xs text-gray-600">
+            Auth&apos;n&apos;Auth expires <RelativeTime value={account.authNAuth.expiresAt} now={now} />
+          </div>
+        ) : null}
       </Td>
       <Td>
         <RelativeTime value={account.lastCheckedAt} now={now} empty="never" />
@@ -256,7 +273,7 @@ function AccountRow({
               Test
             </Button>
           ) : null}
-          {showRecreate && !disconnected ? <RecreateTokenButton accountId={account.id} /> : null}
+          {showRecreate && !disconnected ? <RecreateTokenButton accountId={account.id} tokens={recreateTokensFor(account)} /> : null}
         </div>
       </Td>
     </Tr>

@@ -19,13 +19,15 @@ type AccountTimelineProps = {
   connectedAt: Date;
   refreshTokenExpiresAt: Date | null;
   accessTokenExpiresAt: Date | null;
+  /** The Auth'n'Auth token's life, when the account holds one. */
+  authNAuth: { grantedAt: Date | null; expiresAt: Date } | null;
 };
 
 /**
  * One account's life on a time axis: consent (connect, re-create, disconnect), checks and refreshes in three lanes,
  * from its first event to its refresh token's expiry ahead. The list under it says the same in words.
  */
-export async function AccountTimeline({ workspaceId, accountId, now, connectedAt, refreshTokenExpiresAt, accessTokenExpiresAt }: AccountTimelineProps) {
+export async function AccountTimeline({ workspaceId, accountId, now, connectedAt, refreshTokenExpiresAt, accessTokenExpiresAt, authNAuth }: AccountTimelineProps) {
   const [audit, checks] = await Promise.all([
     db.auditEvent.findMany({
       where: { workspaceId, accountId, action: { in: HISTORY_AUDIT_ACTIONS } },
@@ -41,7 +43,7 @@ export async function AccountTimeline({ workspaceId, accountId, now, connectedAt
     }),
   ]);
   const events = accountHistory(audit, checks);
-  const axis = spanningAxis(now, [connectedAt, refreshTokenExpiresAt, ...events.map((event) => event.at)]);
+  const axis = spanningAxis(now, [connectedAt, refreshTokenExpiresAt, authNAuth?.expiresAt ?? null, ...events.map((event) => event.at)]);
   const markers = eventMarkers(axis, events);
   const recent = events.slice(-LISTED_EVENTS).reverse();
   const since = events[0] && events[0].at < connectedAt ? events[0].at : connectedAt;
@@ -50,14 +52,26 @@ export async function AccountTimeline({ workspaceId, accountId, now, connectedAt
     <Card className="mt-6" aria-labelledby="account-timeline-heading">
       <CardHeader
         title={<span id="account-timeline-heading">Timeline</span>}
-        description={
+        description={[
           refreshTokenExpiresAt
             ? `Since ${formatTimestamp(since).slice(0, 10)}, up to the refresh token's expiry ${formatRelative(refreshTokenExpiresAt, now)} (${formatTimestamp(refreshTokenExpiresAt)}).`
-            : "This account has no refresh token: its history so far."
-        }
+            : authNAuth
+              ? `Since ${formatTimestamp(since).slice(0, 10)}.`
+              : "This account has no refresh token: its history so far.",
+          authNAuth ? `The Auth'n'Auth token expires ${formatRelative(authNAuth.expiresAt, now)} (${formatTimestamp(authNAuth.expiresAt)}).` : "",
+        ]
+          .filter(Boolean)
+          .join(" ")}
       />
       <CardBody>
-        <AccountTimelineChart axis={axis} markers={markers} connectedAt={connectedAt} refreshTokenExpiresAt={refreshTokenExpiresAt} accessTokenExpiresAt={accessTokenExpiresAt} />
+        <AccountTimelineChart
+          axis={axis}
+          markers={markers}
+          connectedAt={connectedAt}
+          refreshTokenExpiresAt={refreshTokenExpiresAt}
+          accessTokenExpiresAt={accessTokenExpiresAt}
+          authNAuth={authNAuth}
+        />
         <h3 className="mt-5 text-sm font-semibold text-gray-900">Latest events</h3>
         {recent.length === 0 ? (
           <p className="mt-1 text-sm text-gray-600">Nothing has happened to this account yet.</p>
@@ -107,16 +121,19 @@ function AccountTimelineChart({
   connectedAt,
   refreshTokenExpiresAt,
   accessTokenExpiresAt,
+  authNAuth,
 }: {
   axis: TimeAxis;
   markers: EventMarker[];
   connectedAt: Date;
   refreshTokenExpiresAt: Date | null;
   accessTokenExpiresAt: Date | null;
+  authNAuth: { grantedAt: Date | null; expiresAt: Date } | null;
 }) {
   const today = positionPercent(axis, axis.nowMs);
   const thresholds = thresholdLines(axis);
   const lifetime = refreshTokenExpiresAt ? segment(axis, connectedAt, refreshTokenExpiresAt) : null;
+  const authNAuthLifetime = authNAuth ? segment(axis, authNAuth.grantedAt ?? connectedAt, authNAuth.expiresAt) : null;
   const ticks = adaptiveTicks(axis);
   const grid = "grid grid-cols-[6rem_minmax(0,1fr)] items-center gap-x-3";
 
@@ -144,6 +161,20 @@ function AccountTimelineChart({
             <span className="absolute top-1.5 size-2 -translate-x-1/2 rotate-45 border border-white bg-accent-700" style={{ left: `${positionPercent(axis, accessTokenExpiresAt)}%` }} />
           ) : null}
         </div>
+        {authNAuth ? (
+          <>
+            <span className="text-right font-medium">Auth&apos;n&apos;Auth token</span>
+            <div className="relative h-7 overflow-hidden rounded-sm" aria-hidden="true" data-testid="authnauth-lane">
+              <TimeGrid todayPercent={today} thresholds={thresholds} />
+              {authNAuthLifetime ? (
+                <span className="absolute top-2 h-3 rounded-sm bg-violet-200" style={{ left: `${authNAuthLifetime.leftPercent}%`, width: `${authNAuthLifetime.widthPercent}%` }} />
+              ) : null}
+              {contains(axis, authNAuth.expiresAt) ? (
+                <span className="absolute top-0.5 h-6 w-1 -translate-x-1/2 rounded-sm bg-violet-700" style={{ left: `${positionPercent(axis, authNAuth.expiresAt)}%` }} />
+              ) : null}
+            </div>
+          </>
+        ) : null}
         {LANES.map(({ lane, label }) => (
           <LaneRow key={lane} label={label} today={today} thresholds={thresholds} markers={markers.filter((marker) => marker.lane === lane)} />
         ))}

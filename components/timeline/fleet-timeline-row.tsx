@@ -7,6 +7,7 @@ import { cn } from "@/components/ui/cn";
 import { STATUS_STYLES, TONE_FILL } from "@/components/timeline/timeline-styles";
 import { TimeGrid } from "@/components/timeline/time-grid";
 import type { FleetTimelineRow as Row } from "@/app/(app)/timeline/load-fleet-timeline";
+import { earliestTokenExpiry } from "@/lib/tokens/credentials";
 
 /** Name | track | expiry: shared by the header and every row so the track column lines up. */
 export const FLEET_COLUMNS = "grid grid-cols-[minmax(9rem,13rem)_minmax(0,1fr)_8.5rem] items-center gap-x-3";
@@ -15,9 +16,12 @@ export const FLEET_COLUMNS = "grid grid-cols-[minmax(9rem,13rem)_minmax(0,1fr)_8
 export function rowAccessibleName(row: Row, now: Date): string {
   const parts = [`${row.name}, ${TIMELINE_STATUS_LABELS[row.status]}.`];
   const refresh = row.refreshTokenExpiresAt;
-  if (!refresh) parts.push("No refresh token: re-authorization needed.");
-  else if (refresh.getTime() <= now.getTime()) parts.push(`Refresh token expired ${formatRelative(refresh, now)}, on ${formatTimestamp(refresh)}.`);
-  else parts.push(`Refresh token expires ${formatRelative(refresh, now)}, on ${formatTimestamp(refresh)}.`);
+  const authNAuth = row.authNAuthExpiresAt;
+  const expiryPhrase = (what: string, at: Date) =>
+    `${what} ${at.getTime() <= now.getTime() ? "expired" : "expires"} ${formatRelative(at, now)}, on ${formatTimestamp(at)}.`;
+  if (!refresh && !authNAuth) parts.push("No refresh token: re-authorization needed.");
+  if (refresh) parts.push(expiryPhrase("Refresh token", refresh));
+  if (authNAuth) parts.push(expiryPhrase("Auth'n'Auth token", authNAuth));
   if (row.accessTokenExpiresAt) {
     const access = row.accessTokenExpiresAt;
     parts.push(`Access token ${access.getTime() <= now.getTime() ? "expired" : "expires"} ${formatRelative(access, now)}.`);
@@ -27,7 +31,8 @@ export function rowAccessibleName(row: Row, now: Date): string {
 }
 
 function ExpiryText({ row, now }: { row: Row; now: Date }) {
-  const refresh = row.refreshTokenExpiresAt;
+  // The earlier of the account's token expiries: the date by which the seller must consent again.
+  const refresh = earliestTokenExpiry(row);
   if (!refresh) return <span className="font-medium text-red-800">No refresh token</span>;
   const passed = refresh.getTime() <= now.getTime();
   return (
@@ -44,7 +49,8 @@ export function FleetTimelineRow({ row, axis, thresholds }: { row: Row; axis: Ti
   const now = new Date(axis.nowMs);
   const style = STATUS_STYLES[row.status];
   const today = positionPercent(axis, now);
-  const expiry = row.refreshTokenExpiresAt;
+  const expiry = earliestTokenExpiry(row);
+  const authNAuthExpiry = row.authNAuthExpiresAt && contains(axis, row.authNAuthExpiresAt) ? positionPercent(axis, row.authNAuthExpiresAt) : null;
   // The elapsed part of the lifetime is pale, what is left is solid, so "how much is left" reads at a glance.
   const elapsed = expiry ? segment(axis, row.lifetimeStart, expiry.getTime() < now.getTime() ? expiry : now) : null;
   const remaining = expiry && expiry.getTime() > now.getTime() ? segment(axis, row.lifetimeStart > now ? row.lifetimeStart : now, expiry) : null;
@@ -87,6 +93,14 @@ export function FleetTimelineRow({ row, axis, thresholds }: { row: Row; axis: Ti
             ) : null}
             {expiry && contains(axis, expiry) ? (
               <span className="absolute top-0.5 h-6 w-0.5 -translate-x-1/2 bg-gray-900" style={{ left: `${positionPercent(axis, expiry)}%` }} />
+            ) : null}
+            {authNAuthExpiry !== null ? (
+              // The Auth'n'Auth token's hard expiry: its own mark, violet, beside the refresh token's black one.
+              <span
+                data-marker="authnauth-expiry"
+                className="absolute top-0.5 h-6 w-1 -translate-x-1/2 rounded-sm border border-white bg-violet-700"
+                style={{ left: `${authNAuthExpiry}%` }}
+              />
             ) : null}
             {access !== null ? (
               <span className="absolute top-1 size-2 -translate-x-1/2 rotate-45 border border-white bg-accent-700" style={{ left: `${access}%` }} />

@@ -25,6 +25,10 @@ export function TimelineLegend() {
           refresh token expires
         </li>
         <li className="flex items-center gap-1.5">
+          <span aria-hidden="true" className="inline-block h-4 w-1 rounded-sm bg-violet-700" />
+          Auth&apos;n&apos;Auth token expires (18 months, cannot be renewed)
+        </li>
+        <li className="flex items-center gap-1.5">
           <span aria-hidden="true" className="inline-block size-2 rotate-45 bg-accent-700" />
           access token expires
         </li>

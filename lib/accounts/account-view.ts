@@ -1,5 +1,7 @@
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { accountDisplayName } from "@/lib/accounts/account-name";
+import { isProvisionalEbayUserId } from "@/lib/accounts/provisional-user-id";
+import { credentialStates } from "@/lib/tokens/credentials";
 
 // What pages and the JSON API show of an account: never a token, only facts about them.
 export const ACCOUNT_VIEW_SELECT = {
@@ -24,6 +26,13 @@ export const ACCOUNT_VIEW_SELECT = {
   lastRefreshedAt: true,
   failureStreak: true,
   disconnectedAt: true,
+  oauthStatus: true,
+  oauthCause: true,
+  authNAuthExpiresAt: true,
+  authNAuthGrantedAt: true,
+  authNAuthStatus: true,
+  authNAuthCause: true,
+  authNAuthEbayWarningAt: true,
 } as const;
 
 type AccountRow = Prisma.EbayAccountGetPayload<{ select: typeof ACCOUNT_VIEW_SELECT }>;
@@ -52,11 +61,26 @@ export type AccountView = {
   lastRefreshedAt: string | null;
   failureStreak: number;
   disconnectedAt: string | null;
+  /** False while the account is known only through an Auth'n'Auth token (no OAuth consent has named its userId). */
+  ebayUserIdKnown: boolean;
+  /** Each credential the account holds, with its own last verdict; null when it holds none of that kind. */
+  oauth: CredentialView | null;
+  authNAuth: (CredentialView & { ebayWarnedAt: string | null }) | null;
+  /** Configured OAuth scopes this account has not granted: "needs consent for new permissions" (not an error). */
+  missingScopes: string[];
 };
+
+export type CredentialView = { status: string; cause: string | null; expiresAt: string | null };
 
 const iso = (value: Date | null) => (value ? value.toISOString() : null);
 
-export function toAccountView(row: AccountRow): AccountView {
+/**
+ * `configuredScopes`: what ChannelKeys asks eBay for now (getEbayConfig().scopes on the server); an OAuth account that
+ * granted fewer is flagged.
+ */
+export function toAccountView(row: AccountRow, configuredScopes: readonly string[]): AccountView {
+  const credentials = credentialStates(row);
+  const granted = new Set(row.scopes.split(" ").filter(Boolean));
   return {
     id: row.id,
     name: accountDisplayName(row),
@@ -80,6 +104,12 @@ export function toAccountView(row: AccountRow): AccountView {
     lastRefreshedAt: iso(row.lastRefreshedAt),
     failureStreak: row.failureStreak,
     disconnectedAt: iso(row.disconnectedAt),
+    ebayUserIdKnown: !isProvisionalEbayUserId(row.ebayUserId),
+    oauth: credentials.oauth ? { ...credentials.oauth, expiresAt: iso(row.refreshTokenExpiresAt) } : null,
+    authNAuth: credentials.authNAuth
+      ? { ...credentials.authNAuth, expiresAt: iso(row.authNAuthExpiresAt), ebayWarnedAt: iso(row.authNAuthEbayWarningAt) }
+      : null,
+    missingScopes: credentials.oauth && row.status !== "disconnected" ? configuredScopes.filter((scope) => !granted.has(scope)) : [],
   };
 }
 

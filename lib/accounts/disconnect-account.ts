@@ -5,14 +5,15 @@ import { recordAuditEvent } from "@/lib/audit/record";
 import { addJob } from "@/lib/jobs/add-job";
 import { warningEvaluationJob } from "@/lib/warnings/warning-jobs";
 import { revokeUserToken } from "@/lib/ebay/oauth";
+import { revokeAuthNAuthToken } from "@/lib/ebay/trading";
 import { accountDisplayName } from "@/lib/accounts/account-name";
 import { EBAY_THIRD_PARTY_AUTHORIZATIONS_PATH } from "@/lib/accounts/ebay-paths";
 import type { Actor } from "@/lib/accounts/test-account";
 
 
 /**
- * Deletes the account's tokens (asking eBay to revoke them first, which eBay may not honour for
- * OAuth grants) and marks it disconnected. The row and its history stay, so the audit trail and a
+ * Deletes the account's tokens (asking eBay to revoke them first: the OAuth grant through the revoke endpoint, which
+ * eBay may not honour, and the Auth'n'Auth token through Trading RevokeToken) and marks it disconnected. The row and its history stay, so the audit trail and a
  * later reconnect keep the same identity.
  */
 export async function disconnectAccount(
@@ -21,18 +22,22 @@ export async function disconnectAccount(
 ): Promise<{ revokedAtEbay: boolean; accountName: string } | null> {
   const account = await client.ebayAccount.findFirst({
     where: { id: input.accountId, workspaceId: input.workspaceId, status: { not: "disconnected" } },
-    omit: { accessToken: false, refreshToken: false },
+    omit: { accessToken: false, refreshToken: false, authNAuthToken: false },
   });
   if (!account) return null;
 
-  let revokedAtEbay = false;
-  if (account.refreshToken) {
+  // Every token the account holds is offered to eBay; "revoked at eBay" means eBay confirmed all of them.
+  const revocations: Array<{ what: string; revoke: () => Promise<void> }> = [];
+  if (account.refreshToken) revocations.push({ what: "OAuth grant", revoke: () => revokeUserToken(account.refreshToken!, "refresh_token") });
+  if (account.authNAuthToken) revocations.push({ what: "Auth'n'Auth token", revoke: () => revokeAuthNAuthToken(account.authNAuthToken!) });
+  let revokedAtEbay = revocations.length > 0;
+  for (const { what, revoke } of revocations) {
     try {
-      await revokeUserToken(account.refreshToken, "refresh_token");
-      revokedAtEbay = true;
+      await revoke();
     } catch (error) {
+      revokedAtEbay = false;
       console.warn(
-        `disconnect ${account.id}: eBay did not confirm revocation (${error instanceof Error ? error.message : "unknown error"})`,
+        `disconnect ${account.id}: eBay did not confirm revoking the ${what} (${error instanceof Error ? error.message : "unknown error"})`,
       );
     }
   }
@@ -45,6 +50,13 @@ export async function disconnectAccount(
       accessTokenExpiresAt: null,
       refreshToken: null,
       refreshTokenExpiresAt: null,
+      oauthStatus: null,
+      oauthCause: null,
+      authNAuthToken: null,
+      authNAuthExpiresAt: null,
+      authNAuthStatus: null,
+      authNAuthCause: null,
+      authNAuthEbayWarningAt: null,
       status: "disconnected",
       statusCause: null,
       statusMessage: null,

@@ -4,6 +4,7 @@
 //
 // Raw SQL because two sort keys are computed: the display name (nickname, else eBay username, else user id,
 // as accountDisplayName) and the status's urgency rank. Prisma's orderBy can express neither.
+import { getEbayConfig } from "@/lib/ebay/config";
 import type { Db } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { ACCOUNT_VIEW_SELECT, toAccountView, type AccountView } from "@/lib/accounts/account-view";
@@ -39,9 +40,12 @@ function expiringCutoff(now: Date, warningDays: number): Date {
   return new Date(now.getTime() + warningDays * DAY_MS);
 }
 
-/** Healthy with a refresh token ending within the warning window (or already past its stored expiry). */
+// earliestTokenExpiry in SQL: the earlier of the refresh token's and the Auth'n'Auth token's expiry (LEAST skips NULLs).
+const EXPIRY_SQL = Prisma.raw(`LEAST("refreshTokenExpiresAt", "authNAuthExpiresAt")`);
+
+/** Healthy with a token ending within the warning window (or already past its stored expiry). */
 function expiringSql(cutoff: Date): Prisma.Sql {
-  return Prisma.sql`("status" = 'healthy' AND "refreshTokenExpiresAt" IS NOT NULL AND "refreshTokenExpiresAt" <= ${cutoff})`;
+  return Prisma.sql`("status" = 'healthy' AND ${EXPIRY_SQL} IS NOT NULL AND ${EXPIRY_SQL} <= ${cutoff})`;
 }
 
 function filterSql(filter: StatusFilter, cutoff: Date): Prisma.Sql {
@@ -77,7 +81,7 @@ function orderBySql(sort: SortKey, direction: AccountsView["direction"]): Prisma
     case "status":
       return Prisma.sql`${STATUS_RANK_SQL} ${dir}, ${NAME_SQL} ASC, "id" ASC`;
     case "refreshExpiry":
-      return Prisma.sql`("refreshTokenExpiresAt" IS NULL) ${dir}, "refreshTokenExpiresAt" ${dir}, ${NAME_SQL} ASC, "id" ASC`;
+      return Prisma.sql`(${EXPIRY_SQL} IS NULL) ${dir}, ${EXPIRY_SQL} ${dir}, ${NAME_SQL} ASC, "id" ASC`;
     case "lastChecked":
       return Prisma.sql`("lastCheckedAt" IS NOT NULL) ${dir}, "lastCheckedAt" ${dir}, ${NAME_SQL} ASC, "id" ASC`;
   }
@@ -133,7 +137,7 @@ export async function listAccounts(db: Db, input: ListAccountsInput): Promise<Ac
   const byId = new Map(rows.map((row) => [row.id, row]));
   const accounts = ids.flatMap((id) => {
     const row = byId.get(id);
-    return row ? [toAccountView(row)] : [];
+    return row ? [toAccountView(row, getEbayConfig().scopes)] : [];
   });
   return { accounts, total, page, pageCount, pageSize, counts };
 }

@@ -29,6 +29,12 @@ export function describeNotice(params: Record<string, string | string[] | undefi
   if (notice === "reconnected")
     return { tone: "good", title: `${account ?? "The eBay account"} was already connected: its token has been re-created.` };
   if (notice === "recreated") return { tone: "good", title: "Token has been re-created successfully", message: account ?? undefined };
+  if (notice === "recreated_authnauth")
+    return { tone: "good", title: "Auth'n'Auth token has been re-created successfully", message: account ?? undefined };
+  if (notice === "recreated_both")
+    return { tone: "good", title: "Both tokens have been re-created successfully", message: account ? `${account}: OAuth and Auth'n'Auth.` : undefined };
+  if (notice === "connected_authnauth") return { tone: "good", title: `Connected ${account ?? "the eBay account"} with an Auth'n'Auth token.` };
+  if (notice === "authnauth_added") return { tone: "good", title: `Added an Auth'n'Auth token to ${account ?? "the eBay account"}.` };
   if (notice === "disconnected")
     return {
       tone: "info",
@@ -60,6 +66,27 @@ export function describeNotice(params: Record<string, string | string[] | undefi
         title: "That eBay sign-in was not started from this ChannelKeys session",
         message: "Nothing was changed. Start again from the Accounts page.",
       };
+    case "oauth_only_recreated":
+      return {
+        tone: "warn",
+        title: "OAuth token re-created; the Auth'n'Auth token was not",
+        message: `${account ? `${account}: ` : ""}eBay could not be reached to start the Auth'n'Auth sign-in. Choose "Re-create token" again to renew the Auth'n'Auth token.`,
+      };
+    case "declined_authnauth":
+      return {
+        tone: "warn",
+        title: "OAuth token re-created; the Auth'n'Auth sign-in was declined",
+        message: "The Auth'n'Auth token was not changed. Choose \"Re-create token\" again when you are ready.",
+      };
+    case "scope_invalid":
+      return {
+        tone: "bad",
+        title: "eBay refused the permissions ChannelKeys asked for",
+        message:
+          "eBay answered invalid_scope: this ChannelKeys installation asks for a permission its eBay keyset is not allowed. Nothing was changed; your ChannelKeys administrator must fix the configured scopes (EBAY_SCOPES).",
+      };
+    case "signin_rejected":
+      return { tone: "bad", title: "eBay no longer accepts that sign-in", message: "It took longer than 5 minutes or was already used. Start again." };
     case "code_rejected":
       return { tone: "bad", title: "eBay refused the authorization code", message: "It was already used or expired. Start again." };
     case "ebay_unavailable":

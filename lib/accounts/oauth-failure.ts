@@ -2,7 +2,7 @@ import { EbayApiError, EbayInputError } from "@/lib/ebay/errors";
 
 export type OAuthFailure = {
   /** Short code carried in the redirect; the page turns it into words (lib/accounts/notices.ts). */
-  code: "code_rejected" | "ebay_unavailable" | "app_credentials_invalid" | "unexpected";
+  code: "code_rejected" | "signin_rejected" | "scope_invalid" | "ebay_unavailable" | "app_credentials_invalid" | "unexpected";
   message: string;
   /** Unexpected failures are logged in detail (redacted) by the caller; expected ones are not. */
   unexpected: boolean;
@@ -21,6 +21,25 @@ export function describeOAuthFailure(error: unknown): OAuthFailure {
         unexpected: false,
       };
     }
+    if (error.oauthError === "invalid_scope") {
+      return {
+        code: "scope_invalid",
+        message: "eBay refused the permissions ChannelKeys asked for (invalid_scope): the app's eBay keyset is not allowed one of the configured scopes.",
+        unexpected: false,
+      };
+    }
+    // Auth'n'Auth: FetchToken for a session that expired (5 minutes), was already fetched, or was never agreed to.
+    if (error.kind === "trading" && error.hasTradingErrorCode(21916017, 21916018)) {
+      return { code: "signin_rejected", message: "eBay no longer accepts that sign-in (it took longer than 5 minutes, or was already used).", unexpected: false };
+    }
+    // Auth'n'Auth: eBay does not recognise the app's keys or its RuName.
+    if (error.kind === "trading" && error.hasTradingErrorCode(21916013, 21916016)) {
+      return {
+        code: "app_credentials_invalid",
+        message: "eBay rejected ChannelKeys' application keys or RuName; an administrator must fix the eBay keyset.",
+        unexpected: true,
+      };
+    }
     if (error.oauthError === "invalid_client") {
       return {
         code: "app_credentials_invalid",
@@ -28,7 +47,12 @@ export function describeOAuthFailure(error: unknown): OAuthFailure {
         unexpected: true,
       };
     }
-    if (["timeout", "network", "http", "malformed"].includes(error.kind) || (error.httpStatus ?? 0) >= 500 || error.httpStatus === 429) {
+    if (
+      ["timeout", "network", "http", "malformed"].includes(error.kind) ||
+      (error.httpStatus ?? 0) >= 500 ||
+      error.httpStatus === 429 ||
+      error.hasTradingErrorCode(518, 21919144)
+    ) {
       return { code: "ebay_unavailable", message: "eBay could not be reached to finish the sign-in.", unexpected: false };
     }
     return { code: "unexpected", message: "eBay answered in an unexpected way.", unexpected: true };

@@ -8,14 +8,21 @@ import { now } from "@/lib/clock";
 const STATE_LIFETIME_MS = 10 * 60 * 1000;
 
 export type OAuthIntent = "connect" | "recreate";
+/** oauth: eBay's consent page, which returns our state. authnauth: the legacy sign-in, which returns none. */
+export type ConsentFlow = "oauth" | "authnauth";
 
 export type OAuthStateRecord = {
   id: string;
   workspaceId: string;
   userId: string;
   intent: OAuthIntent;
+  flow: ConsentFlow;
   accountId: string | null;
   environment: string;
+  /** Auth'n'Auth: the SessionID FetchToken turns into the token once the seller agreed. */
+  authNAuthSessionId: string | null;
+  /** After this OAuth consent, go straight on to the account's Auth'n'Auth token (one pass for both). */
+  bothTokens: boolean;
 };
 
 export type OAuthStateRejection = "missing" | "unknown" | "expired" | "reused" | "other_user";
@@ -26,7 +33,16 @@ export function hashOAuthState(state: string): string {
 
 export async function createOAuthState(
   client: Db,
-  input: { workspaceId: string; userId: string; intent: OAuthIntent; accountId?: string; environment: string },
+  input: {
+    workspaceId: string;
+    userId: string;
+    intent: OAuthIntent;
+    accountId?: string;
+    environment: string;
+    flow?: ConsentFlow;
+    authNAuthSessionId?: string;
+    bothTokens?: boolean;
+  },
 ): Promise<string> {
   const state = randomBytes(32).toString("base64url");
   await client.oAuthState.create({
@@ -37,6 +53,9 @@ export async function createOAuthState(
       intent: input.intent,
       accountId: input.accountId ?? null,
       environment: input.environment,
+      flow: input.flow ?? "oauth",
+      authNAuthSessionId: input.authNAuthSessionId ?? null,
+      bothTokens: input.bothTokens ?? false,
       expiresAt: new Date(now().getTime() + STATE_LIFETIME_MS),
     },
   });
@@ -59,15 +78,18 @@ export async function consumeOAuthState(
     where: { stateHash, userId, consumedAt: null, expiresAt: { gt: at } },
     data: { consumedAt: at },
   });
-  const row = await client.oAuthState.findUnique({ where: { stateHash } });
+  const row = await client.oAuthState.findUnique({ where: { stateHash }, omit: { authNAuthSessionId: false } });
   if (!row) return { ok: false, reason: "unknown" };
   const record: OAuthStateRecord = {
     id: row.id,
     workspaceId: row.workspaceId,
     userId: row.userId,
     intent: row.intent as OAuthIntent,
+    flow: row.flow === "authnauth" ? "authnauth" : "oauth",
     accountId: row.accountId,
     environment: row.environment,
+    authNAuthSessionId: row.authNAuthSessionId,
+    bothTokens: row.bothTokens,
   };
   if (claimed.count === 1) return { ok: true, record };
   if (row.userId !== userId) return { ok: false, reason: "other_user" };

@@ -5,6 +5,8 @@ import { auditEventData, recordAuditEvent } from "@/lib/audit/record";
 import { addJobSql } from "@/lib/jobs/add-job";
 import { warningEvaluationJob } from "@/lib/warnings/warning-jobs";
 import { checkToken, type TokenCheckOutcome } from "@/lib/tokens/check-token";
+import { checkAuthNAuthToken, type AuthNAuthCheckOutcome } from "@/lib/tokens/check-authnauth";
+import { combineCredentialVerdicts } from "@/lib/tokens/verdict";
 import { refreshUserAccessToken } from "@/lib/ebay/oauth";
 import { singleFlight } from "@/lib/accounts/single-flight";
 import { refreshOnce } from "@/lib/accounts/refresh-lock";
@@ -36,7 +38,7 @@ const STATE_WRITE_ATTEMPTS = 3;
 export async function loadAccountForTest(client: Db, workspaceId: string, accountId: string) {
   return client.ebayAccount.findFirst({
     where: { id: accountId, workspaceId, status: { not: "disconnected" } },
-    omit: { accessToken: false, refreshToken: false },
+    omit: { accessToken: false, refreshToken: false, authNAuthToken: false },
   });
 }
 
@@ -66,7 +68,11 @@ export async function testAccount(
 
   const scopes = account.scopes.split(" ").filter(Boolean);
   let refreshedHere = false;
-  const outcome: TokenCheckOutcome = await checkToken({
+  // An account may hold an OAuth grant, an Auth'n'Auth token, or both: each is checked, and the account is as well as
+  // its worse one. (A row with neither is checked as OAuth, which says no token is stored.)
+  const holdsAuthNAuth = account.authNAuthToken !== null && account.authNAuthExpiresAt !== null;
+  const holdsOAuth = account.refreshTokenExpiresAt !== null || !holdsAuthNAuth;
+  const outcome: TokenCheckOutcome | undefined = !holdsOAuth ? undefined : await checkToken({
     ebayUserId: account.ebayUserId,
     scopes,
     accessToken: account.accessToken,
@@ -88,15 +94,37 @@ export async function testAccount(
         }),
       ),
   });
+  const authNAuthOutcome: AuthNAuthCheckOutcome | undefined = holdsAuthNAuth
+    ? await checkAuthNAuthToken({ token: account.authNAuthToken!, expectedEiasToken: account.eiasToken })
+    : undefined;
+  const ebayCalls = (outcome?.ebayCalls ?? 0) + (authNAuthOutcome?.ebayCalls ?? 0);
 
   const at = now();
   const name = accountDisplayName(account);
-  const verdict = outcome.verdict;
-  // Connect and re-create set a new refresh-token expiry; disconnect clears it. A row that no longer
-  // matches is not the grant this check judged, so its verdict must not be written onto it.
-  const sameGrant = { status: { not: "disconnected" }, refreshTokenExpiresAt: account.refreshTokenExpiresAt };
+  const verdict = combineCredentialVerdicts({ oauth: outcome?.verdict, authNAuth: authNAuthOutcome?.verdict });
+  // Connect and re-create set a new refresh-token (or Auth'n'Auth) expiry; disconnect clears them. A row that no
+  // longer matches is not the grant this check judged, so its verdict must not be written onto it.
+  const sameGrant = {
+    status: { not: "disconnected" },
+    refreshTokenExpiresAt: account.refreshTokenExpiresAt,
+    authNAuthExpiresAt: account.authNAuthExpiresAt,
+  };
+  // Each credential keeps its own last definite verdict; a transient answer leaves it as it was.
+  const definite = (judged: { status: string; cause?: string | undefined } | undefined) =>
+    judged && judged.status !== "ebay_unavailable" ? { status: judged.status, cause: judged.cause ?? null } : undefined;
+  const oauthDefinite = definite(outcome?.verdict);
+  const authNAuthDefinite = definite(authNAuthOutcome?.verdict);
+  // What eBay told us in passing: the seller's EIAS token (GetTokenStatus carries it), and eBay's own warning that an
+  // Auth'n'Auth token is in its last 7 days.
+  const eiasToken = outcome?.tokenStatus?.eiasToken ?? authNAuthOutcome?.tokenStatus?.eiasToken;
+  const learned = {
+    ...(account.eiasToken === null && eiasToken && verdict.cause !== "wrong_user" ? { eiasToken } : {}),
+    ...(account.authNAuthEbayWarningAt === null && authNAuthOutcome?.tokenStatus?.hardExpirationWarning ? { authNAuthEbayWarningAt: at } : {}),
+    ...(oauthDefinite ? { oauthStatus: oauthDefinite.status, oauthCause: oauthDefinite.cause } : {}),
+    ...(authNAuthDefinite ? { authNAuthStatus: authNAuthDefinite.status, authNAuthCause: authNAuthDefinite.cause } : {}),
+  };
 
-  if (outcome.refreshed) {
+  if (outcome?.refreshed) {
     // Persist the new access token at once: it is valid whatever the rest of the check concluded.
     // Only onto the grant it came from, of an account still connected (see sameGrant below).
     await client.ebayAccount.updateMany({
@@ -139,6 +167,7 @@ export async function testAccount(
             statusCause: verdict.cause ?? null,
             statusMessage: verdict.message,
             failureStreak: current.failureStreak + 1,
+            ...learned,
           }
         : {
             status: verdict.status,
@@ -148,7 +177,8 @@ export async function testAccount(
             verdictCause: verdict.cause ?? null,
             failureStreak: verdict.status === "healthy" ? 0 : current.failureStreak + 1,
             ...(verdict.status === "healthy" ? { lastHealthyAt: at } : {}),
-            ...(outcome.ebayUser?.username ? { ebayUsername: outcome.ebayUser.username } : {}),
+            ...(outcome?.ebayUser?.username ? { ebayUsername: outcome.ebayUser.username } : {}),
+            ...learned,
           };
     const written = await client.ebayAccount.updateMany({
       where: { id: accountId, workspaceId, stateVersion: current.stateVersion, ...sameGrant },
@@ -174,7 +204,7 @@ export async function testAccount(
         cause: verdict.cause ?? null,
         message: verdict.message,
         refreshed: refreshedHere,
-        ebayCalls: outcome.ebayCalls,
+        ebayCalls,
         durationMs: Date.now() - startedAt,
         createdAt: at,
       },
@@ -204,8 +234,7 @@ export async function testAccount(
     cause: verdict.cause ?? null,
     message: verdict.message,
     refreshed: refreshedHere,
-    ebayCalls: outcome.ebayCalls,
-    retryAfterSeconds: outcome.retryAfterSeconds,
-    retryAfterFromEbay: outcome.retryAfterFromEbay,
+    ebayCalls,
+    ...(verdict.status === "ebay_unavailable" ? { retryAfterSeconds: verdict.retryAfterSeconds, retryAfterFromEbay: verdict.retryAfterFromEbay } : {}),
   };
 }

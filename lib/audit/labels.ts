@@ -23,6 +23,7 @@ const ACTION_LABELS: Record<AuditAction, string> = {
   check_run_cancel: "Cancelled bulk check",
   alert_settings_update: "Changed alert settings",
   audit_export: "Exported history",
+  ebay_account_deleted: "eBay account deleted (eBay's request)",
 };
 
 const OUTCOME_LABELS: Record<AuditOutcome, string> = {

@@ -28,7 +28,8 @@ export type AuditAction =
   | "check_run_finish"
   | "check_run_cancel"
   | "alert_settings_update"
-  | "audit_export";
+  | "audit_export"
+  | "ebay_account_deleted";
 
 /** {field: [before, after]}: what a change set looks like in the history. */
 export type AuditChanges = Record<string, [unknown, unknown]>;

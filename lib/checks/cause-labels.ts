@@ -2,11 +2,12 @@
 // The full explanation and fix stay in lib/tokens/status-copy.ts.
 const CAUSE_LABELS: Record<string, string> = {
   expired: "Refresh token expired",
-  hard_expired: "Token expired",
+  hard_expired: "Token expired (hard expiration)",
   revoked: "Revoked (eBay does not say by whom)",
   revoked_by_user: "Revoked by the seller",
   revoked_by_app: "Revoked by ChannelKeys",
   revoked_by_ebay: "Revoked by eBay (security lock)",
+  password_changed: "Ended by a password change",
   scope_not_granted: "Permissions not granted",
   missing_scope: "Missing a permission",
   invalid_token: "Token no longer accepted",

@@ -1,32 +1,33 @@
 import "server-only";
 import type { Db } from "@/lib/db";
 import { now } from "@/lib/clock";
-import { getUserRateLimits, type UserRateLimit } from "@/lib/ebay/developer-analytics";
-import { ACCESS_TOKEN_REFRESH_MARGIN_MS } from "@/lib/tokens/check-token";
+import { getRateLimits, type RateLimit } from "@/lib/ebay/developer-analytics";
 import { checkRunSettingsFromEnv, type CheckRunSettings } from "@/lib/checks/check-run-settings";
 import { addJob, type JobSpec } from "@/lib/jobs/add-job";
 import { pauseEbayCalls } from "@/lib/jobs/ebay-pause";
 
-// eBay's daily call quotas, as far as we can see them. A check spends one Identity getUser and one Trading
-// GetTokenStatus call (plus a refresh now and then, whose quota Developer Analytics does not report).
-// Developer Analytics' user_rate_limit says what is left of those daily quotas; asking costs a call of its
-// own (in a separate quota), so it is asked when a run starts and then at most every CHECK_RUN_QUOTA_CHECK_SECONDS
-// while runs go on, by one queue job at a time. When what is left of either quota falls to the reserve the sellers'
-// own integrations need, every eBay job pauses until eBay's reset time instead of spending it (lib/jobs/ebay-pause.ts). We do not try to
-// predict or ration beyond that: eBay's numbers are per app and per day, other processes spend them too,
-// and a 429 mid-run is handled by the run's backoff anyway.
+// eBay's daily call quotas belong to the application: every workspace and seller spends the same ones. A check
+// spends one Identity getUser and one Trading GetTokenStatus call (an Auth'n'Auth token one more GetTokenStatus, and a
+// refresh now and then the token endpoint's refresh_token quota). Developer Analytics' getRateLimits, read with the
+// application token, says what is left of each; asking costs a call of its own (in a separate quota), so it is asked
+// when a run starts and then at most every CHECK_RUN_QUOTA_CHECK_SECONDS while runs go on, by one queue job at a time,
+// and by the scheduler's sweep before it starts checks (lib/upkeep/check-sweep.ts). When what is left of any of them
+// falls to the reserve the sellers' own integrations need, every eBay job pauses until eBay's reset time instead of
+// spending it (lib/jobs/ebay-pause.ts). We do not try to predict or ration beyond that: other processes spend the
+// quotas too, and a 429 mid-run is handled by the run's backoff anyway.
 
-/** Resources a check spends: the Trading API (GetTokenStatus) and Commerce Identity (getUser). */
-function isSpentByChecks(limit: UserRateLimit): boolean {
-  if (limit.apiContext === "tradingapi") return true;
-  return limit.apiContext === "commerce" && limit.apiName.toLowerCase() === "identity";
+/** Quotas a check spends: the Trading API, Commerce Identity, and the token endpoint's refresh grants. */
+function isSpentByChecks(limit: RateLimit): boolean {
+  if (limit.apiContext.toLowerCase() === "tradingapi") return true;
+  if (limit.apiContext === "commerce" && limit.apiName.toLowerCase() === "identity") return true;
+  return limit.apiContext === "identity" && limit.apiName.toLowerCase() === "oauth2" && limit.resource === "refresh_token";
 }
 
 export type QuotaReading =
   | { kind: "unknown" }
   | { kind: "ok"; remaining: number }
   /** Pause until `resumeAt` (eBay's reset; wall-clock time). */
-  | { kind: "low"; remaining: number; resumeAt: Date };
+  | { kind: "low"; remaining: number; resumeAt: Date; resource: string };
 
 const QUOTA_JOB_KEY = "read-ebay-quota";
 
@@ -43,39 +44,27 @@ export async function runReadEbayQuotaJob(db: Db, settings: CheckRunSettings = c
     select: { id: true },
   });
   if (!openRun) return;
-  const reading = await readCheckQuota(db, openRun.id, settings.quotaReserve);
-  if (reading.kind === "low") {
-    await pauseEbayCalls(db, reading.resumeAt, `eBay's daily call quota is nearly spent (${reading.remaining} calls left)`);
-  }
+  await guardEbayQuota(db, settings.quotaReserve);
   await addJob(db, readEbayQuotaJob(new Date(Date.now() + Math.max(1, settings.quotaCheckSeconds) * 1000)));
 }
 
-/**
- * Reads the quota with the access token of one of the run's accounts (the endpoint needs a user token; the
- * numbers are the app's). Any failure reads as unknown: quota reading is advice, never a reason to stop.
- */
-export async function readCheckQuota(client: Db, runId: string, reserve: number): Promise<QuotaReading> {
-  const freshAfter = new Date(now().getTime() + ACCESS_TOKEN_REFRESH_MARGIN_MS);
-  // Any of the run's accounts with an access token that is still good will do; no refresh just for this.
-  const candidates = await client.checkRunItem.findMany({
-    where: { runId },
-    select: { accountId: true },
-    orderBy: [{ status: "asc" }, { id: "asc" }],
-    take: 50,
-  });
-  const account = await client.ebayAccount.findFirst({
-    where: {
-      id: { in: candidates.map((candidate) => candidate.accountId) },
-      status: { notIn: ["disconnected", "needs_reauth"] },
-      accessTokenExpiresAt: { gt: freshAfter },
-    },
-    select: { accessToken: true },
-  });
-  if (!account?.accessToken) return { kind: "unknown" };
+/** Reads the application's quota and, when it is low, pauses every eBay job until eBay's reset. */
+export async function guardEbayQuota(db: Db, reserve: number): Promise<QuotaReading> {
+  const reading = await readApplicationQuota(reserve);
+  if (reading.kind === "low") {
+    await pauseEbayCalls(db, reading.resumeAt, `eBay's daily call quota (${reading.resource}) is nearly spent: ${reading.remaining} calls left`);
+  }
+  return reading;
+}
 
-  let limits: UserRateLimit[];
+/**
+ * What is left of the quotas checks spend, read with the application token (no seller's token is needed, and none is
+ * refreshed for it). Any failure reads as unknown: quota reading is advice, never a reason to stop.
+ */
+export async function readApplicationQuota(reserve: number): Promise<QuotaReading> {
+  let limits: RateLimit[];
   try {
-    limits = (await getUserRateLimits(account.accessToken)).filter(isSpentByChecks);
+    limits = (await getRateLimits()).filter(isSpentByChecks);
   } catch {
     return { kind: "unknown" };
   }
@@ -84,5 +73,5 @@ export async function readCheckQuota(client: Db, runId: string, reserve: number)
   if (tightest.remaining > reserve) return { kind: "ok", remaining: tightest.remaining };
   // eBay's reset is on its clock (which our app clock mirrors); the pause itself runs on wall time.
   const waitMs = tightest.reset ? Math.max(0, tightest.reset.getTime() - now().getTime()) : 60 * 60 * 1000;
-  return { kind: "low", remaining: tightest.remaining, resumeAt: new Date(Date.now() + waitMs) };
+  return { kind: "low", remaining: tightest.remaining, resumeAt: new Date(Date.now() + waitMs), resource: tightest.resource };
 }

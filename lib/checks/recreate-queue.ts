@@ -15,6 +15,8 @@ export type RecreateQueueEntry = {
   state: "recreated" | "remaining" | "gone";
   status: string;
   statusCause: string | null;
+  /** Which tokens its Re-create renews: the OAuth grant, the Auth'n'Auth token, or both in one pass. */
+  tokens: "oauth" | "authnauth" | "both";
 };
 
 export type RecreateQueue = { runId: string; entries: RecreateQueueEntry[] };
@@ -29,7 +31,7 @@ export async function loadRecreateQueue(client: Db, workspaceId: string, runId: 
   });
   const accounts = await client.ebayAccount.findMany({
     where: { workspaceId, id: { in: items.map((item) => item.accountId) } },
-    select: { id: true, status: true, statusCause: true, nickname: true, ebayUsername: true, ebayUserId: true },
+    select: { id: true, status: true, statusCause: true, nickname: true, ebayUsername: true, ebayUserId: true, refreshTokenExpiresAt: true, authNAuthExpiresAt: true },
   });
   const byId = new Map(accounts.map((account) => [account.id, account]));
   return {
@@ -44,6 +46,7 @@ export async function loadRecreateQueue(client: Db, workspaceId: string, runId: 
         state,
         status: account?.status ?? "disconnected",
         statusCause: account?.statusCause ?? null,
+        tokens: !account?.authNAuthExpiresAt ? "oauth" : account.refreshTokenExpiresAt ? "both" : "authnauth",
       };
     }),
   };

@@ -1,7 +1,7 @@
 // The eBay client against the real emulator over HTTP: every call, its success shape and each failure kind.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { EbayApiError } from "@/lib/ebay/errors";
-import { getUserRateLimits } from "@/lib/ebay/developer-analytics";
+import { getRateLimits } from "@/lib/ebay/developer-analytics";
 import { getEbayUser } from "@/lib/ebay/identity";
 import {
   buildAuthorizeUrl,
@@ -10,7 +10,16 @@ import {
   refreshUserAccessToken,
   revokeUserToken,
 } from "@/lib/ebay/oauth";
-import { getTokenStatus } from "@/lib/ebay/trading";
+import {
+  buildAuthNAuthSignInUrl,
+  fetchAuthNAuthToken,
+  getAuthNAuthTokenStatus,
+  getSessionId,
+  getTokenStatus,
+  getTradingUser,
+  revokeAuthNAuthToken,
+} from "@/lib/ebay/trading";
+import { getNotificationPublicKey, parseSignatureHeader, verifyNotificationSignature } from "@/lib/ebay/notifications";
 import { GET_USER_PATH, TOKEN_PATH, TRADING_PATH, startEmulator, type EmulatorHarness } from "@/test/support/emulator-harness";
 
 const IDENTITY_SCOPE = "https://api.ebay.com/oauth/api_scope/commerce.identity.readonly";
@@ -178,18 +187,146 @@ describe("Trading GetTokenStatus", () => {
   });
 });
 
-describe("Developer Analytics user_rate_limit", () => {
-  it("reports limit, remaining, reset and window per API resource", async () => {
+describe("Developer Analytics getRateLimits (the application's quotas)", () => {
+  it("reports limit, remaining, reset and window per API resource, read with the application token", async () => {
     const { grant } = await connectedSeller();
     await getTokenStatus(grant.accessToken);
-    const limits = await getUserRateLimits(grant.accessToken);
-    expect(limits.length).toBeGreaterThan(0);
+    const limits = await getRateLimits();
     const trading = limits.find((limit) => limit.apiName === "TradingAPI");
     expect(trading).toMatchObject({ limit: 5000, timeWindow: 86_400 });
     expect(trading!.remaining).toBeLessThan(5000);
     expect(trading!.reset).toBeInstanceOf(Date);
-    const filtered = await getUserRateLimits(grant.accessToken, { apiName: "TradingAPI" });
+    // The token endpoint's per-grant quotas are the app's too (refreshes spend the refresh_token one).
+    expect(limits.find((limit) => limit.resource === "refresh_token")).toMatchObject({ limit: 50_000 });
+    const filtered = await getRateLimits({ apiName: "TradingAPI" });
+    expect(filtered.length).toBeGreaterThan(0);
     expect(filtered.every((limit) => limit.apiName === "TradingAPI")).toBe(true);
+  });
+
+  it("keeps one application token: a second read asks the token endpoint nothing", async () => {
+    await getRateLimits();
+    const before = await emulator.control<{ byGrantType: Record<string, number> }>("GET", "calls");
+    await getRateLimits();
+    const after = await emulator.control<{ byGrantType: Record<string, number> }>("GET", "calls");
+    expect(after.byGrantType.client_credentials ?? 0).toBe(before.byGrantType.client_credentials ?? 0);
+  });
+});
+
+describe("Auth'n'Auth (GetSessionID, sign-in, FetchToken, GetUser, GetTokenStatus, RevokeToken)", () => {
+  async function authNAuthSeller() {
+    const seller = await emulator.createSeller("ana");
+    const sessionId = await getSessionId();
+    const location = await emulator.authNAuthSignIn(buildAuthNAuthSignInUrl(sessionId), seller.username);
+    const fetched = await fetchAuthNAuthToken(sessionId);
+    return { seller, sessionId, location, fetched, issuedAt: await emulator.now() };
+  }
+
+  it("turns an agreed sign-in into a token with its 18-month HardExpirationTime and the seller's identity", async () => {
+    const { seller, location, fetched, issuedAt } = await authNAuthSeller();
+    // eBay's accept redirect names the seller and carries no state (the product keeps its own in a cookie).
+    expect(new URL(location).searchParams.get("username")).toBe(seller.username);
+    const eighteenMonths = new Date(issuedAt);
+    eighteenMonths.setUTCMonth(eighteenMonths.getUTCMonth() + 18);
+    expect(Math.abs(fetched.hardExpirationTime.getTime() - eighteenMonths.getTime())).toBeLessThan(5_000);
+    expect(await getTradingUser(fetched.token)).toMatchObject({ userId: seller.username, eiasToken: seller.eiasToken });
+    const status = await getAuthNAuthTokenStatus(fetched.token);
+    expect(status).toMatchObject({ status: "Active", eiasToken: seller.eiasToken });
+    expect(status.expirationTime?.getTime()).toBe(fetched.hardExpirationTime.getTime());
+  });
+
+  it("FetchToken refuses a session the seller has not agreed to, and a session fetched twice", async () => {
+    const sessionId = await getSessionId();
+    const notAgreed = await rejection(fetchAuthNAuthToken(sessionId));
+    expect(notAgreed.kind).toBe("trading");
+    const { sessionId: used } = await authNAuthSeller();
+    expect((await rejection(fetchAuthNAuthToken(used))).kind).toBe("trading");
+  });
+
+  it("RevokeToken ends the token: GetTokenStatus says RevokedByApp, other calls 931", async () => {
+    const { fetched } = await authNAuthSeller();
+    await revokeAuthNAuthToken(fetched.token);
+    const status = await getAuthNAuthTokenStatus(fetched.token);
+    expect(status.status).toBe("RevokedByApp");
+    expect(status.revocationTime).toBeInstanceOf(Date);
+    expect((await rejection(getTradingUser(fetched.token))).tradingErrorCodes).toContain(931);
+  });
+
+  it("a seller's revocation shows as RevokedByUser; a password change leaves the token Active", async () => {
+    const { seller, fetched } = await authNAuthSeller();
+    await emulator.revoke(seller.username, "PASSWORD_CHANGE");
+    expect((await getAuthNAuthTokenStatus(fetched.token)).status).toBe("Active");
+    await emulator.revoke(seller.username, "REVOKED_BY_USER");
+    expect((await getAuthNAuthTokenStatus(fetched.token)).status).toBe("RevokedByUser");
+  });
+
+  it("an unknown token is 931 on GetTokenStatus", async () => {
+    const error = await rejection(getAuthNAuthTokenStatus("AgAAAA**AQAAAA**aAAAAA**unknown**token**" + "x".repeat(40)));
+    expect(error.tradingErrorCodes).toContain(931);
+    // The token never reaches the error text.
+    expect(error.message).not.toContain("AgAAAA**");
+  });
+
+  it("warns in the last 7 days (HardExpirationWarning), then answers Expired / 932 once past HardExpirationTime", async () => {
+    const { fetched } = await authNAuthSeller();
+    const now = await emulator.now();
+    const untilWarning = (fetched.hardExpirationTime.getTime() - now.getTime()) / 1000 - 6 * 86_400;
+    await emulator.advanceClock(Math.ceil(untilWarning));
+    const warned = await getAuthNAuthTokenStatus(fetched.token);
+    expect(warned.status).toBe("Active");
+    expect(warned.hardExpirationWarning?.getTime()).toBe(Math.floor(fetched.hardExpirationTime.getTime() / 1000) * 1000);
+    await emulator.advanceClock(7 * 86_400);
+    expect((await getAuthNAuthTokenStatus(fetched.token)).status).toBe("Expired");
+    expect((await rejection(getTradingUser(fetched.token))).tradingErrorCodes).toContain(932);
+  });
+});
+
+describe("Notification API public key and signatures", () => {
+  it("fetches eBay's key by kid with the application token and verifies a signature eBay made", async () => {
+    const health = await emulator.control<{ status: string }>("GET", "health");
+    expect(health.status).toBe("ok");
+    // A receiver the emulator may send to (loopback), answering the challenge and keeping what it got.
+    const { createServer } = await import("node:http");
+    const { createHash } = await import("node:crypto");
+    const verificationToken = "channelkeys_test_verification_token_0123456789";
+    const received: Array<{ signature: string; body: Buffer }> = [];
+    const server = createServer((request, response) => {
+      const url = new URL(request.url ?? "/", "http://127.0.0.1");
+      const challenge = url.searchParams.get("challenge_code");
+      if (request.method === "GET" && challenge) {
+        const endpoint = `http://127.0.0.1:${(server.address() as { port: number }).port}/hook`;
+        response.setHeader("content-type", "application/json");
+        response.end(JSON.stringify({ challengeResponse: createHash("sha256").update(challenge + verificationToken + endpoint).digest("hex") }));
+        return;
+      }
+      const chunks: Buffer[] = [];
+      request.on("data", (chunk: Buffer) => chunks.push(chunk));
+      request.on("end", () => {
+        received.push({ signature: String(request.headers["x-ebay-signature"]), body: Buffer.concat(chunks) });
+        response.statusCode = 204;
+        response.end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const endpoint = `http://127.0.0.1:${(server.address() as { port: number }).port}/hook`;
+      const seller = await emulator.createSeller("deleted");
+      await emulator.control("POST", "notifications/account-deletion", { username: seller.username, endpoint, verificationToken });
+      await emulator.control("POST", "notifications/account-deletion", { username: seller.username, endpoint, verificationToken, forgeSignature: true });
+      expect(received).toHaveLength(2);
+      const [genuine, forged] = received as [(typeof received)[0], (typeof received)[0]];
+      const kid = parseSignatureHeader(genuine.signature)!.kid;
+      expect(await getNotificationPublicKey(kid)).not.toBeNull();
+      expect(await verifyNotificationSignature(genuine.signature, genuine.body)).toBe(true);
+      expect(await verifyNotificationSignature(forged.signature, forged.body)).toBe(false);
+      // One changed byte in the body, a missing header, an unknown kid: refused, never thrown.
+      const tampered = Buffer.from(genuine.body.toString("utf8").replace(seller.username, "someone_else"));
+      expect(await verifyNotificationSignature(genuine.signature, tampered)).toBe(false);
+      expect(await verifyNotificationSignature(null, genuine.body)).toBe(false);
+      const unknownKid = Buffer.from(JSON.stringify({ ...parseSignatureHeader(genuine.signature), kid: "00000000-0000-4000-8000-000000000000" })).toString("base64");
+      expect(await verifyNotificationSignature(unknownKid, genuine.body)).toBe(false);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
 

@@ -20,6 +20,7 @@ describe("getEbayConfig", () => {
       authBaseUrl: "http://localhost:4010",
       apiBaseUrl: "http://localhost:4010",
       apizBaseUrl: "http://localhost:4010",
+      signInBaseUrl: "http://localhost:4010",
     });
     expect(config.scopes).toEqual(DEFAULT_EBAY_SCOPES);
     expect(getEbayConfig({ EBAY_EMULATOR_PORT: "4999" }).apiBaseUrl).toBe("http://localhost:4999");
@@ -33,6 +34,7 @@ describe("getEbayConfig", () => {
       authBaseUrl: "https://auth.ebay.com",
       apiBaseUrl: "https://api.ebay.com",
       apizBaseUrl: "https://apiz.ebay.com",
+      signInBaseUrl: "https://signin.ebay.com",
     });
     const sandbox = getEbayConfig({
       EBAY_CLIENT_ID: "Acme-ChannelK-SBX-1a2b3c4d5-6e7f8a9b",
@@ -46,6 +48,7 @@ describe("getEbayConfig", () => {
       authBaseUrl: "https://auth.sandbox.ebay.com",
       apiBaseUrl: "https://api.sandbox.ebay.com",
       apizBaseUrl: "https://apiz.sandbox.ebay.com",
+      signInBaseUrl: "https://signin.sandbox.ebay.com",
     });
     expect(getEbayConfig({ ...REAL, EBAY_API_BASE_URL: "https://proxy.example/ebay/" }).apiBaseUrl).toBe("https://proxy.example/ebay");
   });

@@ -13,6 +13,8 @@ export type EbayConfig = {
   authBaseUrl: string;
   apiBaseUrl: string;
   apizBaseUrl: string;
+  /** Where sellers sign in for an Auth'n'Auth token (signin.ebay.com). */
+  signInBaseUrl: string;
   label: "Emulated eBay" | "eBay sandbox" | "eBay";
   timeoutMs: number;
 };
@@ -37,11 +39,12 @@ const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_EMULATOR_PORT = 4010;
 
 const REAL_HOSTS = {
-  production: { auth: "https://auth.ebay.com", api: "https://api.ebay.com", apiz: "https://apiz.ebay.com" },
+  production: { auth: "https://auth.ebay.com", api: "https://api.ebay.com", apiz: "https://apiz.ebay.com", signIn: "https://signin.ebay.com" },
   sandbox: {
     auth: "https://auth.sandbox.ebay.com",
     api: "https://api.sandbox.ebay.com",
     apiz: "https://apiz.sandbox.ebay.com",
+    signIn: "https://signin.sandbox.ebay.com",
   },
 } as const;
 
@@ -76,6 +79,7 @@ export function getEbayConfig(env: Env = process.env): EbayConfig {
       authBaseUrl: emulatorUrl,
       apiBaseUrl: emulatorUrl,
       apizBaseUrl: emulatorUrl,
+      signInBaseUrl: emulatorUrl,
       label: "Emulated eBay",
       timeoutMs,
     };
@@ -101,6 +105,8 @@ export function getEbayConfig(env: Env = process.env): EbayConfig {
   assertUrl("EBAY_AUTH_BASE_URL", authBaseUrl);
   assertUrl("EBAY_API_BASE_URL", apiBaseUrl);
   assertUrl("EBAY_APIZ_BASE_URL", apizBaseUrl);
+  const signInBaseUrl = trimTrailingSlash(readOptional(env, "EBAY_SIGNIN_BASE_URL") ?? hosts.signIn);
+  assertUrl("EBAY_SIGNIN_BASE_URL", signInBaseUrl);
 
   return {
     mode: environment,
@@ -112,6 +118,7 @@ export function getEbayConfig(env: Env = process.env): EbayConfig {
     authBaseUrl,
     apiBaseUrl,
     apizBaseUrl,
+    signInBaseUrl,
     label: environment === "sandbox" ? "eBay sandbox" : "eBay",
     timeoutMs,
   };

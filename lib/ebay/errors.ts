@@ -25,7 +25,12 @@ export type EbayOperation =
   | "oauth.revoke"
   | "identity.getUser"
   | "trading.GetTokenStatus"
-  | "analytics.getUserRateLimits";
+  | "trading.GetSessionID"
+  | "trading.FetchToken"
+  | "trading.GetUser"
+  | "trading.RevokeToken"
+  | "analytics.getRateLimits"
+  | "notification.getPublicKey";
 
 export type EbayRestErrorDetail = {
   errorId: number;
@@ -136,8 +141,18 @@ function describeOperation(operation: EbayOperation): string {
       return "eBay Identity getUser";
     case "trading.GetTokenStatus":
       return "eBay Trading GetTokenStatus";
-    case "analytics.getUserRateLimits":
-      return "eBay Developer Analytics user_rate_limit";
+    case "trading.GetSessionID":
+      return "eBay Trading GetSessionID";
+    case "trading.FetchToken":
+      return "eBay Trading FetchToken";
+    case "trading.GetUser":
+      return "eBay Trading GetUser";
+    case "trading.RevokeToken":
+      return "eBay Trading RevokeToken";
+    case "analytics.getRateLimits":
+      return "eBay Developer Analytics rate_limit";
+    case "notification.getPublicKey":
+      return "eBay Notification API getPublicKey";
   }
 }
 

@@ -35,6 +35,7 @@ describe("parseGetTokenStatusResponse", () => {
     );
     expect(status).toEqual({
       status: "RevokedByeBay",
+      eiasToken: "nY+sHZ2PrBmdj6wVnY+sEZ2PrA2dj6wJnY+sEZ2PrA2dj6AFlIWnCpSEpQydj6x9nY+seQ==",
       expirationTime: new Date("2027-03-01T14:00:00.000Z"),
       revocationTime: new Date("2027-03-01T11:30:00.000Z"),
     });

@@ -1,8 +1,9 @@
-// Trading API GetTokenStatus: the only eBay call that says *why* a token stopped working
-// (RevokedByUser / RevokedByApp / RevokedByeBay, with the revocation time).
+// The Trading API calls ChannelKeys makes. GetTokenStatus is the only eBay call that says *why* a token stopped
+// working (RevokedByUser / RevokedByApp / RevokedByeBay, with the revocation time), for OAuth and Auth'n'Auth tokens
+// alike; GetSessionID, FetchToken, GetUser and RevokeToken are the legacy Auth'n'Auth token's life cycle.
 import { XMLParser } from "fast-xml-parser";
-import { getEbayConfig, type EbayConfig } from "@/lib/ebay/config";
-import { EbayApiError, type EbayTradingErrorDetail } from "@/lib/ebay/errors";
+import { EbayConfigError, getEbayConfig, type EbayConfig } from "@/lib/ebay/config";
+import { EbayApiError, type EbayOperation, type EbayTradingErrorDetail } from "@/lib/ebay/errors";
 import { malformed, restFailure, sendEbayRequest } from "@/lib/ebay/http";
 
 export const TRADING_COMPATIBILITY_LEVEL = "967";
@@ -23,11 +24,16 @@ export type TokenStatusCode = (typeof TOKEN_STATUSES)[number];
 
 export type TokenStatus = {
   status: TokenStatusCode;
+  /** eBay's EIAS token of the user the token belongs to. */
+  eiasToken?: string;
   expirationTime?: Date;
   revocationTime?: Date;
   /** Only Auth'n'Auth tokens get this, from 7 days before their hard expiry. */
   hardExpirationWarning?: Date;
 };
+
+/** Which credential a Trading call is made with: an OAuth access token (IAF header) or an Auth'n'Auth token. */
+export type TradingCredential = { oauthAccessToken: string } | { authNAuthToken: string };
 
 const xmlParser = new XMLParser({
   ignoreAttributes: true,
@@ -37,9 +43,27 @@ const xmlParser = new XMLParser({
   isArray: (tagName) => tagName === "Errors",
 });
 
-export async function getTokenStatus(accessToken: string, config: EbayConfig = getEbayConfig()): Promise<TokenStatus> {
-  const operation = "trading.GetTokenStatus";
-  const callName = "GetTokenStatus";
+type TradingCall = "GetTokenStatus" | "GetSessionID" | "FetchToken" | "GetUser" | "RevokeToken";
+
+/**
+ * One Trading API call. Calls made for a user carry the credential; GetSessionID and FetchToken are the application's
+ * own (eBay identifies the app by the App/Dev/Cert headers, which Auth'n'Auth needs all three of).
+ * Returns the response root; Ack Failure becomes an EbayApiError "trading" with eBay's error codes.
+ */
+async function callTrading(
+  callName: TradingCall,
+  options: { credential?: TradingCredential; fields?: string; config: EbayConfig },
+): Promise<Record<string, unknown>> {
+  const { config, credential } = options;
+  const operation: EbayOperation = `trading.${callName}`;
+  const iafToken = credential && "oauthAccessToken" in credential ? credential.oauthAccessToken : undefined;
+  const authNAuthToken = credential && "authNAuthToken" in credential ? credential.authNAuthToken : undefined;
+  if (iafToken === undefined && config.devId === undefined) {
+    // Without the Dev ID eBay answers every Auth'n'Auth call with error 21916013; say which setting is missing.
+    throw new EbayConfigError("EBAY_DEV_ID", "is required for Auth'n'Auth tokens (Trading API application headers)");
+  }
+  const requesterCredentials =
+    authNAuthToken === undefined ? "" : `<RequesterCredentials><eBayAuthToken>${escapeXml(authNAuthToken)}</eBayAuthToken></RequesterCredentials>`;
   const response = await sendEbayRequest({
     operation,
     method: "POST",
@@ -52,23 +76,90 @@ export async function getTokenStatus(accessToken: string, config: EbayConfig = g
       "X-EBAY-API-APP-NAME": config.clientId,
       ...(config.devId === undefined ? {} : { "X-EBAY-API-DEV-NAME": config.devId }),
       "X-EBAY-API-CERT-NAME": config.clientSecret,
-      "X-EBAY-API-IAF-TOKEN": accessToken,
+      ...(iafToken === undefined ? {} : { "X-EBAY-API-IAF-TOKEN": iafToken }),
     },
     body:
       '<?xml version="1.0" encoding="utf-8"?>\n' +
-      `<${callName}Request xmlns="urn:ebay:apis:eBLBaseComponents"></${callName}Request>`,
+      `<${callName}Request xmlns="urn:ebay:apis:eBLBaseComponents">${requesterCredentials}${options.fields ?? ""}</${callName}Request>`,
     timeoutMs: config.timeoutMs,
   });
   // Trading reports its errors as HTTP 200 + Ack=Failure; a non-200 is the transport's (5xx, 429...).
   if (response.status < 200 || response.status >= 300) throw restFailure(response, operation);
-  return parseGetTokenStatusResponse(response.text, response.status);
+  return readTradingRoot(response.text, callName, response.status);
+}
+
+export async function getTokenStatus(accessToken: string, config: EbayConfig = getEbayConfig()): Promise<TokenStatus> {
+  return readTokenStatus(await callTrading("GetTokenStatus", { credential: { oauthAccessToken: accessToken }, config }));
+}
+
+/** GetTokenStatus for an Auth'n'Auth token: Active, Expired (past HardExpirationTime), RevokedBy*, Invalid. */
+export async function getAuthNAuthTokenStatus(authNAuthToken: string, config: EbayConfig = getEbayConfig()): Promise<TokenStatus> {
+  return readTokenStatus(await callTrading("GetTokenStatus", { credential: { authNAuthToken }, config }));
+}
+
+/** Auth'n'Auth step 1: a SessionID for the RuName, which the seller's sign-in at eBay is bound to. */
+export async function getSessionId(config: EbayConfig = getEbayConfig()): Promise<string> {
+  const root = await callTrading("GetSessionID", { fields: `<RuName>${escapeXml(config.ruName)}</RuName>`, config });
+  const sessionId = asText(root.SessionID);
+  if (!sessionId) throw malformed("trading.GetSessionID", 200, "no SessionID");
+  return sessionId;
+}
+
+/** Where the seller signs in and agrees (eBay's Auth'n'Auth page for this RuName and SessionID). */
+export function buildAuthNAuthSignInUrl(sessionId: string, config: EbayConfig = getEbayConfig()): string {
+  return `${config.signInBaseUrl}/ws/eBayISAPI.dll?SignIn&RuName=${encodeURIComponent(config.ruName)}&SessID=${encodeURIComponent(sessionId)}`;
+}
+
+export type FetchedAuthNAuthToken = { token: string; hardExpirationTime: Date };
+
+/** Auth'n'Auth step 3, after the seller agreed: the token and its HardExpirationTime (18 months on). */
+export async function fetchAuthNAuthToken(sessionId: string, config: EbayConfig = getEbayConfig()): Promise<FetchedAuthNAuthToken> {
+  const root = await callTrading("FetchToken", { fields: `<SessionID>${escapeXml(sessionId)}</SessionID>`, config });
+  const token = asText(root.eBayAuthToken);
+  const hardExpirationTime = asDate(root.HardExpirationTime);
+  if (!token || !hardExpirationTime) throw malformed("trading.FetchToken", 200, "no eBayAuthToken or HardExpirationTime");
+  return { token, hardExpirationTime };
+}
+
+export type TradingUser = {
+  /** Trading's UserID: the seller's eBay username (it can change; the EIAS token does not). */
+  userId: string;
+  eiasToken: string;
+  site?: string;
+  hardExpirationWarning?: Date;
+};
+
+/** GetUser with an Auth'n'Auth token: whose token it is. */
+export async function getTradingUser(authNAuthToken: string, config: EbayConfig = getEbayConfig()): Promise<TradingUser> {
+  const root = await callTrading("GetUser", { credential: { authNAuthToken }, config });
+  const user = root.User;
+  const fields = typeof user === "object" && user !== null ? (user as Record<string, unknown>) : {};
+  const userId = asText(fields.UserID);
+  const eiasToken = asText(fields.EIASToken);
+  if (!userId || !eiasToken) throw malformed("trading.GetUser", 200, "no User.UserID or User.EIASToken");
+  const result: TradingUser = { userId, eiasToken };
+  const site = asText(fields.Site);
+  if (site) result.site = site;
+  const warning = asDate(root.HardExpirationWarning);
+  if (warning) result.hardExpirationWarning = warning;
+  return result;
+}
+
+/** RevokeToken: eBay invalidates the Auth'n'Auth token at once (and sends a TokenRevocation notification). */
+export async function revokeAuthNAuthToken(authNAuthToken: string, config: EbayConfig = getEbayConfig()): Promise<void> {
+  await callTrading("RevokeToken", { credential: { authNAuthToken }, config });
 }
 
 /** GetTokenStatusResponse XML -> TokenStatus; Ack Failure -> EbayApiError "trading" with its error codes. */
 export function parseGetTokenStatusResponse(text: string, httpStatus = 200): TokenStatus {
-  const operation = "trading.GetTokenStatus";
-  const root = parseTradingResponse(text, "GetTokenStatusResponse");
-  if (root === undefined) throw malformed(operation, httpStatus, "no GetTokenStatusResponse element");
+  return readTokenStatus(readTradingRoot(text, "GetTokenStatus", httpStatus));
+}
+
+/** The root element of a Trading answer, once its Ack says success. */
+function readTradingRoot(text: string, callName: TradingCall, httpStatus: number): Record<string, unknown> {
+  const operation: EbayOperation = `trading.${callName}`;
+  const root = parseTradingResponse(text, `${callName}Response`);
+  if (root === undefined) throw malformed(operation, httpStatus, `no ${callName}Response element`);
 
   const ack = asText(root.Ack);
   const errors = readTradingErrors(root.Errors);
@@ -84,19 +175,25 @@ export function parseGetTokenStatusResponse(text: string, httpStatus = 200): Tok
     });
   }
   if (ack !== "Success" && ack !== "Warning") throw malformed(operation, httpStatus, "no Ack");
+  return root;
+}
 
+function readTokenStatus(root: Record<string, unknown>): TokenStatus {
+  const operation = "trading.GetTokenStatus";
   const tokenStatus = root.TokenStatus;
   if (typeof tokenStatus !== "object" || tokenStatus === null) {
-    throw malformed(operation, httpStatus, "no TokenStatus");
+    throw malformed(operation, 200, "no TokenStatus");
   }
   const fields = tokenStatus as Record<string, unknown>;
   const statusText = asText(fields.Status);
-  if (statusText === undefined) throw malformed(operation, httpStatus, "no TokenStatus.Status");
+  if (statusText === undefined) throw malformed(operation, 200, "no TokenStatus.Status");
   const status: TokenStatusCode = (TOKEN_STATUSES as readonly string[]).includes(statusText)
     ? (statusText as TokenStatusCode)
     : "CustomCode";
 
   const result: TokenStatus = { status };
+  const eiasToken = asText(fields.EIASToken);
+  if (eiasToken) result.eiasToken = eiasToken;
   const expirationTime = asDate(fields.ExpirationTime);
   if (expirationTime) result.expirationTime = expirationTime;
   const revocationTime = asDate(fields.RevocationTime);
@@ -104,6 +201,10 @@ export function parseGetTokenStatusResponse(text: string, httpStatus = 200): Tok
   const hardExpirationWarning = asDate(root.HardExpirationWarning);
   if (hardExpirationWarning) result.hardExpirationWarning = hardExpirationWarning;
   return result;
+}
+
+function escapeXml(value: string): string {
+  return value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
 function parseTradingResponse(text: string, rootName: string): Record<string, unknown> | undefined {

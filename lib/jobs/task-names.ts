@@ -7,6 +7,7 @@ export const TASK_NAMES = [
   "upkeep-warnings",
   "evaluate-warnings",
   "deliver-warning",
+  "ebay-notification",
 ] as const;
 
 export type TaskName = (typeof TASK_NAMES)[number];

@@ -1,6 +1,7 @@
 // Which expiry bucket and which timeline status an account falls in, judged at an injected `now`.
 // The fleet timeline's counts, filters, colours and sort order all come from here.
 import { DEFAULT_EXPIRY_WARNING_DAYS, isExpiring } from "@/lib/tokens/status-copy";
+import { earliestTokenExpiry } from "@/lib/tokens/credentials";
 
 export const DAY_MS = 86_400_000;
 
@@ -59,6 +60,8 @@ export type BucketInput = {
   status: string;
   verdictStatus: string;
   refreshTokenExpiresAt: Date | null;
+  /** An Auth'n'Auth token's hard expiry: the account's date is the earlier of the two. */
+  authNAuthExpiresAt?: Date | null;
 };
 
 /**
@@ -69,7 +72,7 @@ export type BucketInput = {
 export function expiryBucket(account: BucketInput, now: Date): ExpiryBucket {
   if (account.status === "needs_reauth") return "needs_reauth";
   if (account.status === "ebay_unavailable" && account.verdictStatus === "needs_reauth") return "needs_reauth";
-  const expiresAt = account.refreshTokenExpiresAt;
+  const expiresAt = earliestTokenExpiry(account);
   if (!expiresAt) return "needs_reauth";
   const left = expiresAt.getTime() - now.getTime();
   if (left <= 0) return "needs_reauth";
@@ -104,7 +107,7 @@ export function isTimelineStatus(value: unknown): value is TimelineStatus {
 }
 
 export function timelineStatus(
-  account: { status: string; refreshTokenExpiresAt: Date | null },
+  account: { status: string; refreshTokenExpiresAt: Date | null; authNAuthExpiresAt?: Date | null },
   now: Date,
   warningDays: number = DEFAULT_EXPIRY_WARNING_DAYS,
 ): TimelineStatus {
@@ -114,7 +117,7 @@ export function timelineStatus(
     case "unchecked":
       return account.status;
     case "healthy":
-      return isExpiring(account.refreshTokenExpiresAt, now, warningDays) ? "expiring" : "healthy";
+      return isExpiring(earliestTokenExpiry(account), now, warningDays) ? "expiring" : "healthy";
     default:
       return "unchecked";
   }
@@ -125,11 +128,11 @@ export function timelineStatus(
  * so the order is stable between renders.
  */
 export function compareByExpiry(
-  a: { refreshTokenExpiresAt: Date | null; name: string; id: string },
-  b: { refreshTokenExpiresAt: Date | null; name: string; id: string },
+  a: { refreshTokenExpiresAt: Date | null; authNAuthExpiresAt?: Date | null; name: string; id: string },
+  b: { refreshTokenExpiresAt: Date | null; authNAuthExpiresAt?: Date | null; name: string; id: string },
 ): number {
-  const aTime = a.refreshTokenExpiresAt?.getTime() ?? Number.NEGATIVE_INFINITY;
-  const bTime = b.refreshTokenExpiresAt?.getTime() ?? Number.NEGATIVE_INFINITY;
+  const aTime = earliestTokenExpiry(a)?.getTime() ?? Number.NEGATIVE_INFINITY;
+  const bTime = earliestTokenExpiry(b)?.getTime() ?? Number.NEGATIVE_INFINITY;
   if (aTime !== bTime) return aTime < bTime ? -1 : 1;
   const byName = a.name.localeCompare(b.name, "en");
   return byName !== 0 ? byName : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;

@@ -9,6 +9,7 @@ export type TimelineEventKind =
   | "recreated"
   | "recreate_failed"
   | "disconnected"
+  | "revoked_notice"
   | "refreshed"
   | "refresh_failed"
   | "check_healthy"
@@ -27,6 +28,7 @@ export const EVENT_KINDS: Record<TimelineEventKind, KindInfo> = {
   recreated: { label: "Token re-created", lane: "lifecycle", tone: "good" },
   recreate_failed: { label: "Re-create failed", lane: "lifecycle", tone: "bad" },
   disconnected: { label: "Disconnected", lane: "lifecycle", tone: "neutral" },
+  revoked_notice: { label: "eBay notified a revocation", lane: "lifecycle", tone: "bad" },
   refreshed: { label: "Access token refreshed", lane: "refreshes", tone: "good" },
   refresh_failed: { label: "Refresh failed", lane: "refreshes", tone: "bad" },
   check_healthy: { label: "Check: healthy", lane: "checks", tone: "good" },
@@ -67,7 +69,7 @@ export type TokenCheckRow = {
 };
 
 /** The audit actions the history is drawn from; tests come from TokenCheck rows instead, so they are not doubled. */
-export const HISTORY_AUDIT_ACTIONS = ["account_connect", "account_recreate", "account_recreate_failed", "account_disconnect", "token_refresh"];
+export const HISTORY_AUDIT_ACTIONS = ["account_connect", "account_recreate", "account_recreate_failed", "account_disconnect", "token_refresh", "status_change"];
 
 function auditKind(row: AuditEventRow): TimelineEventKind | null {
   switch (row.action) {
@@ -79,6 +81,9 @@ function auditKind(row: AuditEventRow): TimelineEventKind | null {
       return "recreate_failed";
     case "account_disconnect":
       return "disconnected";
+    // Written when eBay pushes a revocation (lib/notifications): no check found it, eBay said it.
+    case "status_change":
+      return "revoked_notice";
     case "token_refresh":
       return row.outcome === "success" ? "refreshed" : "refresh_failed";
     default:

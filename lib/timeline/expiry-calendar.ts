@@ -3,6 +3,7 @@
 import { expiryBucket, DAY_MS } from "@/lib/timeline/buckets";
 import type { Calendar, CalendarEvent } from "@/lib/timeline/ics";
 import { formatTimestamp } from "@/lib/format/relative-time";
+import { isProvisionalEbayUserId } from "@/lib/accounts/provisional-user-id";
 
 /** Reminders before the expiry; ones already past at export time are left out (some apps fire them at once). */
 export const REMINDER_DAYS = [30, 7, 1] as const;
@@ -16,12 +17,18 @@ export type CalendarAccount = {
   status: string;
   verdictStatus: string;
   refreshTokenExpiresAt: Date | null;
+  /** An Auth'n'Auth token's hard expiry: an event of its own. */
+  authNAuthExpiresAt?: Date | null;
   /** Grows with every state change, re-creates included: the event's SEQUENCE. */
   stateVersion: number;
 };
 
 export function expiryEventUid(accountId: string): string {
   return `refresh-token-expiry-${accountId}@channelkeys`;
+}
+
+export function authNAuthExpiryEventUid(accountId: string): string {
+  return `authnauth-token-expiry-${accountId}@channelkeys`;
 }
 
 /**
@@ -34,31 +41,52 @@ export function expiryCalendar(input: { workspaceName: string; accounts: readonl
     (a, b) => (a.refreshTokenExpiresAt?.getTime() ?? 0) - (b.refreshTokenExpiresAt?.getTime() ?? 0) || (a.id < b.id ? -1 : 1),
   );
   for (const account of sorted) {
-    const expiresAt = account.refreshTokenExpiresAt;
-    if (!expiresAt || account.status === "disconnected" || expiryBucket(account, input.now) === "needs_reauth") continue;
+    if (account.status === "disconnected" || expiryBucket(account, input.now) === "needs_reauth") continue;
     const accountUrl = new URL(`/accounts/${encodeURIComponent(account.id)}`, input.appUrl).toString();
     const environment = account.environment === "sandbox" ? "eBay sandbox" : "eBay";
-    events.push({
-      uid: expiryEventUid(account.id),
-      sequence: account.stateVersion,
-      start: expiresAt,
-      end: new Date(expiresAt.getTime() + EVENT_LENGTH_MS),
-      summary: `eBay token expires: ${account.name}`,
-      description:
-        `The ${environment} refresh token of ${account.name} (eBay user ${account.ebayUserId}) expires on ${formatTimestamp(expiresAt)}. ` +
-        `After that ChannelKeys can no longer renew its access, and the seller has to consent again. ` +
-        `Re-create the token before then: ${accountUrl}`,
-      url: accountUrl,
-      categories: ["ChannelKeys", "eBay token expiry"],
-      alarms: REMINDER_DAYS.filter((days) => expiresAt.getTime() - days * DAY_MS > input.now.getTime()).map((days) => ({
-        beforeMs: days * DAY_MS,
-        description: `${account.name}: eBay token expires in ${days} day${days === 1 ? "" : "s"}. Re-create it in ChannelKeys.`,
-      })),
-    });
+    const tokens = [
+      {
+        expiresAt: account.refreshTokenExpiresAt,
+        uid: expiryEventUid(account.id),
+        summary: `eBay token expires: ${account.name}`,
+        what: `The ${environment} refresh token of ${account.name}`,
+        after: "After that ChannelKeys can no longer renew its access, and the seller has to consent again.",
+        reminder: "eBay token",
+      },
+      {
+        expiresAt: account.authNAuthExpiresAt ?? null,
+        uid: authNAuthExpiryEventUid(account.id),
+        summary: `eBay Auth'n'Auth token expires: ${account.name}`,
+        what: `The ${environment} Auth'n'Auth token of ${account.name}`,
+        after: "It cannot be renewed: the seller signs in to eBay again for a new one (eBay itself warns only in the last 7 days).",
+        reminder: "eBay Auth'n'Auth token",
+      },
+    ];
+    for (const token of tokens) {
+      const expiresAt = token.expiresAt;
+      if (!expiresAt || expiresAt.getTime() <= input.now.getTime()) continue;
+      events.push({
+        uid: token.uid,
+        sequence: account.stateVersion,
+        start: expiresAt,
+        end: new Date(expiresAt.getTime() + EVENT_LENGTH_MS),
+        summary: token.summary,
+        description:
+          `${token.what} (eBay user ${isProvisionalEbayUserId(account.ebayUserId) ? account.name : account.ebayUserId}) expires on ${formatTimestamp(expiresAt)}. ${token.after} ` +
+          `Re-create the token before then: ${accountUrl}`,
+        url: accountUrl,
+        categories: ["ChannelKeys", "eBay token expiry"],
+        alarms: REMINDER_DAYS.filter((days) => expiresAt.getTime() - days * DAY_MS > input.now.getTime()).map((days) => ({
+          beforeMs: days * DAY_MS,
+          description: `${account.name}: ${token.reminder} expires in ${days} day${days === 1 ? "" : "s"}. Re-create it in ChannelKeys.`,
+        })),
+      });
+    }
   }
+  events.sort((a, b) => a.start.getTime() - b.start.getTime() || (a.uid < b.uid ? -1 : 1));
   return {
     name: `ChannelKeys · ${input.workspaceName} · eBay token expiries`,
-    description: `When the eBay refresh tokens of the accounts in ${input.workspaceName} expire.`,
+    description: `When the eBay refresh tokens and Auth'n'Auth tokens of the accounts in ${input.workspaceName} expire.`,
     createdAt: input.now,
     events,
   };

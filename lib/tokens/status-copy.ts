@@ -47,6 +47,11 @@ const REAUTH_COPY: Record<ReauthCause, { message: string; action: StatusAction }
     message: "This authorization token was revoked by ChannelKeys (the application). Re-create the token to reconnect.",
     action: "recreate",
   },
+  password_changed: {
+    message:
+      "The seller changed the eBay password, which ends ChannelKeys' access (OAuth tokens do not survive a password change; Auth'n'Auth tokens do). Re-create the token to reconnect.",
+    action: "recreate",
+  },
   revoked_by_ebay: {
     message:
       "eBay revoked this authorization token, usually because of a security lock on the eBay account. Contact eBay to clear it first, then re-create the token.",
@@ -91,6 +96,25 @@ const UNAVAILABLE_COPY: Record<UnavailableCause, { message: string; action?: Sta
       "eBay rejected ChannelKeys' own application keys. This is a ChannelKeys configuration problem for its operator to fix; nothing is wrong with this eBay account.",
   },
 };
+
+/** A cause in a few words, for one credential's line on an account ("Auth'n'Auth token: revoked by the seller"). */
+export const CAUSE_SHORT_LABELS: Record<ReauthCause, string> = {
+  expired: "expired",
+  hard_expired: "expired (hard expiration reached)",
+  revoked: "revoked",
+  revoked_by_user: "revoked by the seller",
+  revoked_by_app: "revoked by ChannelKeys",
+  revoked_by_ebay: "revoked by eBay",
+  password_changed: "ended by a password change",
+  scope_not_granted: "needs consent for new permissions",
+  missing_scope: "missing a permission",
+  invalid_token: "no longer accepted",
+  wrong_user: "belongs to another eBay user",
+};
+
+export function causeShortLabel(cause: string | null | undefined): string {
+  return cause && cause in CAUSE_SHORT_LABELS ? CAUSE_SHORT_LABELS[cause as ReauthCause] : "needs re-authorization";
+}
 
 export function describeStatus(input: DescribeStatusInput): StatusCopy {
   switch (input.status) {

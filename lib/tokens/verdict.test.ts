@@ -2,6 +2,13 @@ import { describe, expect, it } from "vitest";
 import { EbayApiError, type EbayApiErrorInit, type EbayOperation } from "@/lib/ebay/errors";
 import type { TokenStatusCode } from "@/lib/ebay/trading";
 import {
+  combineCredentialVerdicts,
+  healthy,
+  judgeAuthNAuthFailure,
+  judgeAuthNAuthTokenStatus,
+  judgeRevocationNotice,
+  judgeTokenRevocationNotice,
+  unavailable,
   judgeApiFailure,
   judgeIdentity,
   judgeRefreshFailure,
@@ -258,5 +265,77 @@ describe("EbayApiError messages", () => {
     expect(error.message).not.toContain("AgAAAA**");
     expect(error.oauthErrorDescription).not.toContain("H4sI");
     expect(JSON.stringify(error.toJSON())).not.toContain("secret");
+  });
+});
+
+// The Auth'n'Auth rows of docs/token-lifecycle.md: no refresh exists, so every definite answer is final.
+describe("judgeAuthNAuthTokenStatus", () => {
+  const EIAS = "nY+sHZ2PrBmdj6wVnY+sEZ2PrA2dj6wJnY+seQ==";
+  it.each([
+    ["Active", "healthy", undefined],
+    ["Expired", "needs_reauth", "hard_expired"],
+    ["Invalid", "needs_reauth", "invalid_token"],
+    ["RevokedByUser", "needs_reauth", "revoked_by_user"],
+    ["RevokedByApp", "needs_reauth", "revoked_by_app"],
+    ["RevokedByeBay", "needs_reauth", "revoked_by_ebay"],
+    ["CustomCode", "ebay_unavailable", "malformed_response"],
+  ] as const)("%s -> %s (%s)", (status, verdict, cause) => {
+    const judged = judgeAuthNAuthTokenStatus({ status, eiasToken: EIAS, revocationTime: new Date("2027-01-02T03:04:00Z") }, EIAS);
+    expect(judged.status).toBe(verdict);
+    expect(judged.cause).toBe(cause);
+    expect(judged.message).toContain("Auth'n'Auth");
+  });
+
+  it("names the revocation time", () => {
+    expect(judgeAuthNAuthTokenStatus({ status: "RevokedByUser", revocationTime: new Date("2027-01-02T03:04:00Z") }, null).message).toContain("2027-01-02 03:04 UTC");
+  });
+
+  it("refuses a token of another eBay user, and accepts any when the account's EIAS token is not known yet", () => {
+    expect(judgeAuthNAuthTokenStatus({ status: "Active", eiasToken: "other" }, EIAS)).toMatchObject({ status: "needs_reauth", cause: "wrong_user" });
+    expect(judgeAuthNAuthTokenStatus({ status: "Active", eiasToken: "other" }, null).status).toBe("healthy");
+  });
+});
+
+describe("judgeAuthNAuthFailure", () => {
+  it("931 is an invalid token and 932 a hard-expired one, at once (there is nothing to refresh)", () => {
+    expect(judgeAuthNAuthFailure(tradingError(931))).toMatchObject({ status: "needs_reauth", cause: "invalid_token" });
+    expect(judgeAuthNAuthFailure(tradingError(932))).toMatchObject({ status: "needs_reauth", cause: "hard_expired" });
+  });
+
+  it("leaves transient and unknown answers unjudged", () => {
+    expect(judgeAuthNAuthFailure(tradingError(518))).toMatchObject({ status: "ebay_unavailable", cause: "rate_limited" });
+    expect(judgeAuthNAuthFailure(tradingError(12345))).toMatchObject({ status: "ebay_unavailable", cause: "malformed_response" });
+    const timeout = new EbayApiError({ kind: "timeout", operation: "trading.GetTokenStatus", detail: "no answer" });
+    expect(judgeAuthNAuthFailure(timeout)).toMatchObject({ status: "ebay_unavailable", cause: "timeout" });
+  });
+});
+
+describe("revocation notifications", () => {
+  it.each([
+    ["REVOKED_BY_USER", "revoked_by_user"],
+    ["REVOKED_BY_EBAY", "revoked_by_ebay"],
+    ["REVOKED_BY_APP", "revoked_by_app"],
+    ["PASSWORD_CHANGE", "password_changed"],
+  ] as const)("AUTHORIZATION_REVOCATION %s -> needs re-authorization (%s)", (reason, cause) => {
+    const judged = judgeRevocationNotice(reason, new Date("2027-05-06T07:08:00Z"));
+    expect(judged).toMatchObject({ status: "needs_reauth", cause, revokedAt: new Date("2027-05-06T07:08:00Z") });
+    expect(judged.message).toMatch(/^eBay notified ChannelKeys/);
+  });
+
+  it("TokenRevocation reads its TokenStatus like GetTokenStatus", () => {
+    expect(judgeTokenRevocationNotice({ status: "RevokedByeBay" })).toMatchObject({ status: "needs_reauth", cause: "revoked_by_ebay" });
+    expect(judgeTokenRevocationNotice({ status: "RevokedByUser" }).message).toMatch(/^eBay notified ChannelKeys that the Auth'n'Auth token was revoked by the seller/);
+  });
+});
+
+describe("combineCredentialVerdicts", () => {
+  it("an account is as well as its worse credential, and says which said what", () => {
+    const dead = judgeAuthNAuthTokenStatus({ status: "RevokedByUser" }, null);
+    const combined = combineCredentialVerdicts({ oauth: healthy("fine."), authNAuth: dead });
+    expect(combined).toMatchObject({ status: "needs_reauth", cause: "revoked_by_user" });
+    expect(combined.message).toMatch(/^OAuth: fine\. Auth'n'Auth: eBay reports/);
+    expect(combineCredentialVerdicts({ oauth: unavailable("timeout", "slow."), authNAuth: healthy() }).status).toBe("ebay_unavailable");
+    expect(combineCredentialVerdicts({ authNAuth: dead })).toBe(dead);
+    expect(combineCredentialVerdicts({})).toMatchObject({ status: "needs_reauth", cause: "invalid_token" });
   });
 });

@@ -16,6 +16,7 @@ export const REAUTH_CAUSES = [
   "revoked_by_user",
   "revoked_by_app",
   "revoked_by_ebay",
+  "password_changed",
   "scope_not_granted",
   "missing_scope",
   "invalid_token",
@@ -192,6 +193,102 @@ export function judgeTokenStatus(tokenStatus: Pick<TokenStatus, "status" | "revo
       // A status value newer than this code knows: not a definite answer about the grant.
       return unavailable("malformed_response", "eBay reported a token status ChannelKeys does not recognise.");
   }
+}
+
+/**
+ * GetTokenStatus about an Auth'n'Auth token. Unlike an OAuth access token it is never refreshed: whatever eBay
+ * reports is final for this token, and only the seller signing in again makes a new one. The token must also belong
+ * to the account's own eBay user (its EIAS token), when the account knows it.
+ */
+export function judgeAuthNAuthTokenStatus(
+  tokenStatus: Pick<TokenStatus, "status" | "revocationTime" | "eiasToken">,
+  expectedEiasToken: string | null,
+): Verdict {
+  if (expectedEiasToken && tokenStatus.eiasToken && tokenStatus.eiasToken !== expectedEiasToken) {
+    return needsReauth("wrong_user", "The Auth'n'Auth token belongs to another eBay user than this account's.");
+  }
+  const revokedAt = tokenStatus.revocationTime;
+  const when = revokedAt ? ` on ${revokedAt.toISOString().replace("T", " ").slice(0, 16)} UTC` : "";
+  switch (tokenStatus.status) {
+    case "Active":
+      return healthy("eBay reports the Auth'n'Auth token as Active.");
+    case "Expired":
+      return needsReauth("hard_expired", "eBay reports the Auth'n'Auth token as Expired: it reached its hard expiration time and cannot be renewed.");
+    case "Invalid":
+      return needsReauth("invalid_token", "eBay reports the Auth'n'Auth token as Invalid.");
+    case "RevokedByUser":
+      return needsReauth("revoked_by_user", `eBay reports the Auth'n'Auth token was revoked by the seller${when}.`, revokedAt);
+    case "RevokedByApp":
+      return needsReauth("revoked_by_app", `eBay reports the Auth'n'Auth token was revoked by the application${when}.`, revokedAt);
+    case "RevokedByeBay":
+      return needsReauth("revoked_by_ebay", `eBay reports the Auth'n'Auth token was revoked by eBay${when}.`, revokedAt);
+    case "CustomCode":
+      return unavailable("malformed_response", "eBay reported an Auth'n'Auth token status ChannelKeys does not recognise.");
+  }
+}
+
+/**
+ * A Trading call made with an Auth'n'Auth token failed. There is nothing to refresh, so 931 (invalid: revoked or
+ * unknown) and 932 (hard expired) are eBay's definite word on the token.
+ */
+export function judgeAuthNAuthFailure(error: EbayApiError): Verdict {
+  const transient = judgeTransientFailure(error);
+  if (transient) return transient;
+  if (error.kind === "trading") {
+    if (error.hasTradingErrorCode(TRADING_TOKEN_HARD_EXPIRED)) {
+      return needsReauth("hard_expired", "eBay Trading says the Auth'n'Auth token is hard expired (error 932): the seller needs to sign in again for a new one.");
+    }
+    if (error.hasTradingErrorCode(TRADING_TOKEN_INVALID, TRADING_NO_TOKEN)) {
+      return needsReauth("invalid_token", `eBay Trading says the Auth'n'Auth token is invalid (error ${error.tradingErrorCodes.join(", ")}).`);
+    }
+  }
+  return judgeUnrecognizedFailure(error);
+}
+
+/** The revokeReason values of eBay's AUTHORIZATION_REVOCATION notification. */
+export const REVOKE_REASONS = ["REVOKED_BY_USER", "REVOKED_BY_EBAY", "REVOKED_BY_APP", "PASSWORD_CHANGE"] as const;
+export type RevokeReason = (typeof REVOKE_REASONS)[number];
+
+/**
+ * eBay pushed an AUTHORIZATION_REVOCATION: the OAuth grant is gone, and eBay says why (unlike invalid_grant). A
+ * password change gets a cause of its own here, since eBay names it (GetTokenStatus cannot: it reports Invalid).
+ */
+export function judgeRevocationNotice(reason: RevokeReason, revokedAt: Date | undefined): NeedsReauthVerdict {
+  const when = revokedAt ? ` on ${revokedAt.toISOString().replace("T", " ").slice(0, 16)} UTC` : "";
+  switch (reason) {
+    case "REVOKED_BY_USER":
+      return needsReauth("revoked_by_user", `eBay notified ChannelKeys that the seller revoked its access${when}.`, revokedAt);
+    case "REVOKED_BY_EBAY":
+      return needsReauth("revoked_by_ebay", `eBay notified ChannelKeys that eBay revoked its access${when}.`, revokedAt);
+    case "REVOKED_BY_APP":
+      return needsReauth("revoked_by_app", `eBay notified ChannelKeys that the authorization was revoked by the application${when}.`, revokedAt);
+    case "PASSWORD_CHANGE":
+      return needsReauth("password_changed", `eBay notified ChannelKeys that the seller changed the eBay password${when}, which ends the authorization.`, revokedAt);
+  }
+}
+
+/** A legacy TokenRevocation Platform Notification: shaped like GetTokenStatus, about an Auth'n'Auth token. */
+export function judgeTokenRevocationNotice(tokenStatus: Pick<TokenStatus, "status" | "revocationTime">): Verdict {
+  const judged = judgeAuthNAuthTokenStatus({ ...tokenStatus, eiasToken: undefined }, null);
+  if (judged.status !== "needs_reauth") return judged;
+  return { ...judged, message: judged.message.replace(/^eBay reports/, "eBay notified ChannelKeys that") };
+}
+
+const SEVERITY: Record<Verdict["status"], number> = { healthy: 0, ebay_unavailable: 1, needs_reauth: 2 };
+
+/**
+ * One account can hold an OAuth grant and an Auth'n'Auth token at once; the account is as well as its worse one
+ * (a dead credential is the seller's problem even if the other works). The message names which credential said what.
+ */
+export function combineCredentialVerdicts(verdicts: { oauth?: Verdict; authNAuth?: Verdict }): Verdict {
+  const entries: Array<[string, Verdict]> = [];
+  if (verdicts.oauth) entries.push(["OAuth", verdicts.oauth]);
+  if (verdicts.authNAuth) entries.push(["Auth'n'Auth", verdicts.authNAuth]);
+  if (entries.length === 0) return needsReauth("invalid_token", "No eBay token is stored for this account.");
+  if (entries.length === 1) return entries[0]![1];
+  const worst = entries.reduce((a, b) => (SEVERITY[b[1].status] > SEVERITY[a[1].status] ? b : a))[1];
+  const message = entries.map(([name, verdict]) => `${name}: ${verdict.message}`).join(" ");
+  return { ...worst, message };
 }
 
 /** getUser answered: the token works, but it must belong to the account's own eBay user. */

@@ -12,6 +12,9 @@
 import type { Db } from "@/lib/db";
 import { createCheckRun, ACTIVE_RUN_STATUSES } from "@/lib/checks/check-runs";
 import { UserFacingError } from "@/lib/actions/user-facing-error";
+import { guardEbayQuota } from "@/lib/checks/quota-guard";
+import { checkRunSettingsFromEnv } from "@/lib/checks/check-run-settings";
+import { currentEbayPause } from "@/lib/jobs/ebay-pause";
 import type { UpkeepConfig } from "@/lib/upkeep/upkeep-config";
 
 export const SCHEDULER_ACTOR = { userId: null, label: "Scheduler" } as const;
@@ -22,7 +25,13 @@ export type CheckSweepReport = {
   runIds: string[];
   /** Accounts whose nextCheckAt was (re)computed this sweep. */
   rescheduled: number;
+  /** Set when due checks were held back because eBay's application quota is paused or nearly spent. */
+  pausedUntil?: Date;
 };
+
+// When this process last found the application's quota healthy: the sweep runs every minute, and reading the quota
+// costs a call of its own, so a healthy reading stands for CHECK_RUN_QUOTA_CHECK_SECONDS.
+let quotaHealthyAtMs = 0;
 
 /** Seconds until the next check: the daily period when healthy, else base·2^(streak-1) capped. */
 export function checkPeriodSeconds(failureStreak: number, config: Pick<UpkeepConfig, "checkEverySeconds" | "retryBaseSeconds" | "retryMaxSeconds">): number {
@@ -64,6 +73,18 @@ export async function sweepDueChecks(db: Db, input: { now: Date; config: UpkeepC
   // Most overdue first; whatever exceeds this tick's budget waits for the next tick.
   due.sort((a, b) => a.nextCheckAt.getTime() - b.nextCheckAt.getTime());
   const batch = due.slice(0, config.maxChecksPerTick);
+  if (batch.length > 0) {
+    // eBay's quotas are the application's, shared with every workspace and with the sellers' own integrations: the
+    // scheduler starts nothing while they are paused or nearly spent (the accounts stay due for a later tick).
+    const pause = await currentEbayPause(db);
+    if (pause) return { ...report, pausedUntil: pause.until };
+    const settings = checkRunSettingsFromEnv();
+    if (Date.now() - quotaHealthyAtMs >= settings.quotaCheckSeconds * 1000) {
+      const reading = await guardEbayQuota(db, settings.quotaReserve);
+      if (reading.kind === "low") return { ...report, pausedUntil: reading.resumeAt };
+      if (reading.kind === "ok") quotaHealthyAtMs = Date.now();
+    }
+  }
   const byWorkspace = new Map<string, string[]>();
   for (const account of batch) byWorkspace.set(account.workspaceId, [...(byWorkspace.get(account.workspaceId) ?? []), account.id]);
 

@@ -205,7 +205,8 @@ describe("upkeep over the real emulator", () => {
     // The seller re-creates the token: one "recovered" note, the alert resolved.
     const recreated = await consent(seller.username, "recreate", accountId);
     expect(recreated.kind).toBe("recreated");
-    // (The re-create queues its workspace's evaluation, which raises the note; the minute's sweep finds nothing new.)
+    // The re-create queues its workspace's evaluation itself, so the note is raised by that job (worked within this
+    // tick), not by the minute's sweep.
     await nextTick();
     const warnings = await db.warning.findMany({ where: { accountId }, orderBy: { createdAt: "asc" } });
     expect(warnings.map((warning) => [warning.kind, warning.resolvedAt !== null])).toEqual([

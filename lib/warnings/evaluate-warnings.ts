@@ -14,6 +14,7 @@ import { warningDaysOf } from "@/lib/warnings/alert-settings";
 import { logUnexpectedError } from "@/lib/actions/log-unexpected-error";
 import type { WarningConfig } from "@/lib/upkeep/upkeep-config";
 import {
+  authNAuthExpiringCopy,
   expiringCopy,
   needsReauthCopy,
   recoveredCopy,
@@ -42,6 +43,7 @@ const ACCOUNT_SELECT = {
   verdictCause: true,
   failureStreak: true,
   refreshTokenExpiresAt: true,
+  authNAuthExpiresAt: true,
   observedStatus: true,
   observedSince: true,
   alertedStatus: true,
@@ -59,6 +61,7 @@ type EvaluatedAccount = {
   verdictCause: string | null;
   failureStreak: number;
   refreshTokenExpiresAt: Date | null;
+  authNAuthExpiresAt: Date | null;
   observedStatus: string | null;
   observedSince: Date | null;
   alertedStatus: string | null;
@@ -188,7 +191,8 @@ async function evaluateAccount(
 /**
  * One warning per threshold (the workspace's window, then the final week), and only the tightest one
  * crossed: an account found 5 days before expiry gets the 7-day warning, not both. The threshold key
- * includes the expiry date, so a re-created token (new expiry) starts over.
+ * includes the expiry date, so a re-created token (new expiry) starts over. Each token the account holds is warned
+ * about on its own: the OAuth refresh token, and the Auth'n'Auth token (whose dedupe keys carry their own prefix).
  */
 async function evaluateExpiry(
   db: Db,
@@ -204,19 +208,34 @@ async function evaluateExpiry(
   },
 ): Promise<void> {
   const { account, open, now, config, warningDays, evaluation, warningAccount, resolve } = context;
-  const expiresAt = account.refreshTokenExpiresAt;
   const thresholds = [...new Set([warningDays, config.finalExpiryDays])].filter((days) => days <= warningDays).sort((a, b) => a - b);
-  const daysLeft = expiresAt ? (expiresAt.getTime() - now.getTime()) / DAY_MS : Infinity;
-  const tightest = thresholds.find((days) => daysLeft <= days);
-  if (!expiresAt || tightest === undefined) {
-    await resolve((warning) => warning.kind === "expiring");
-    return;
+  const tokens = [
+    {
+      prefix: "expiring:",
+      expiresAt: account.refreshTokenExpiresAt,
+      copy: (expiresAt: Date) => expiringCopy({ ...warningAccount, refreshTokenExpiresAt: expiresAt }, now),
+    },
+    {
+      prefix: "expiring-authnauth:",
+      expiresAt: account.authNAuthExpiresAt,
+      copy: (expiresAt: Date) => authNAuthExpiringCopy(warningAccount, expiresAt, now),
+    },
+  ];
+  for (const token of tokens) {
+    const ofThisToken = (warning: OpenWarning) => warning.kind === "expiring" && warning.dedupeKey.startsWith(token.prefix);
+    const expiresAt = token.expiresAt;
+    const daysLeft = expiresAt ? (expiresAt.getTime() - now.getTime()) / DAY_MS : Infinity;
+    const tightest = thresholds.find((days) => daysLeft <= days);
+    if (!expiresAt || tightest === undefined) {
+      await resolve(ofThisToken);
+      continue;
+    }
+    const dedupeKey = `${token.prefix}${account.id}:${expiresAt.getTime()}:${tightest}`;
+    await resolve((warning) => ofThisToken(warning) && warning.dedupeKey !== dedupeKey);
+    if (open.some((warning) => warning.dedupeKey === dedupeKey)) continue;
+    const raised = await raise(db, account, "expiring", dedupeKey, token.copy(expiresAt), now);
+    if (raised) evaluation.raised.push(raised);
   }
-  const dedupeKey = `expiring:${account.id}:${expiresAt.getTime()}:${tightest}`;
-  await resolve((warning) => warning.kind === "expiring" && warning.dedupeKey !== dedupeKey);
-  if (open.some((warning) => warning.dedupeKey === dedupeKey)) return;
-  const raised = await raise(db, account, "expiring", dedupeKey, expiringCopy({ ...warningAccount, refreshTokenExpiresAt: expiresAt }, now), now);
-  if (raised) evaluation.raised.push(raised);
 }
 
 async function raise(

@@ -52,6 +52,22 @@ export function expiringCopy(account: WarningAccount & { refreshTokenExpiresAt: 
   };
 }
 
+/**
+ * An Auth'n'Auth token nearing its hard expiry. It cannot be renewed, only re-created by the seller signing in again;
+ * eBay's own HardExpirationWarning comes only in the last 7 days, so ChannelKeys warns at the workspace's window.
+ */
+export function authNAuthExpiringCopy(account: { id: string; name: string }, expiresAt: Date, now: Date): WarningCopy {
+  const days = daysUntil(expiresAt, now);
+  const when = days < 0 ? "has reached its expiry date" : days === 0 ? "expires today" : `expires in ${days} day${days === 1 ? "" : "s"}`;
+  return {
+    title: `${account.name}: eBay Auth'n'Auth token ${when}`,
+    message:
+      `The eBay Auth'n'Auth token ${when} (${expiresAt.toISOString().slice(0, 10)}). It cannot be renewed: the seller signs in to eBay again for a new one. ` +
+      `eBay itself only warns in the last 7 days. Open the account and click "Re-create token".`,
+    fixPath: accountFixPath(account.id),
+  };
+}
+
 export function recoveredCopy(account: WarningAccount): WarningCopy {
   return {
     title: `${account.name}: working again`,

@@ -2,7 +2,7 @@ import type { TokenCipher } from "@/lib/crypto/token-cipher";
 import type { Db } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
 
-const TOKEN_COLUMNS = ["accessToken", "refreshToken"] as const;
+const TOKEN_COLUMNS = ["accessToken", "refreshToken", "authNAuthToken"] as const;
 const BATCH_SIZE = 500;
 
 export type TokenRotationCounts = {
@@ -35,8 +35,8 @@ export async function rotateStoredTokens(db: Db, cipher: TokenCipher): Promise<T
   };
   let afterId = "";
   for (;;) {
-    const rows = await db.$queryRaw<{ id: string; accessToken: string | null; refreshToken: string | null }[]>(
-      Prisma.sql`SELECT "id", "accessToken", "refreshToken" FROM "EbayAccount" WHERE "id" > ${afterId} ORDER BY "id" LIMIT ${BATCH_SIZE}`,
+    const rows = await db.$queryRaw<{ id: string; accessToken: string | null; refreshToken: string | null; authNAuthToken: string | null }[]>(
+      Prisma.sql`SELECT "id", "accessToken", "refreshToken", "authNAuthToken" FROM "EbayAccount" WHERE "id" > ${afterId} ORDER BY "id" LIMIT ${BATCH_SIZE}`,
     );
     for (const row of rows) {
       counts.accounts += 1;

@@ -44,3 +44,29 @@ export function useFastCheckRuns(overrides: Record<string, string> = {}): void {
     ...overrides,
   });
 }
+
+type AuthNAuthSignIn = (signInUrl: string, username: string) => Promise<string>;
+
+/** Connects (or adds) an Auth'n'Auth token through the product's path: GetSessionID, the seller agrees, FetchToken. */
+export async function connectTestAuthNAuthToken(
+  db: Db,
+  workspace: TestWorkspace,
+  signIn: AuthNAuthSignIn,
+  username: string,
+  options: { intent?: "connect" | "recreate"; accountId?: string } = {},
+): Promise<string> {
+  const { startAuthNAuthSignIn } = await import("@/lib/accounts/authnauth-signin");
+  const { completeAuthNAuth } = await import("@/lib/accounts/complete-authnauth");
+  const { signInUrl, cookie } = await startAuthNAuthSignIn(db, {
+    workspaceId: workspace.workspaceId,
+    userId: workspace.userId,
+    intent: options.intent ?? "connect",
+    ...(options.accountId ? { accountId: options.accountId } : {}),
+  });
+  await signIn(signInUrl, username);
+  const consumed = await consumeOAuthState(db, cookie.value, workspace.userId);
+  if (!consumed.ok) throw new Error(`state rejected: ${consumed.reason}`);
+  const result = await completeAuthNAuth(db, { state: consumed.record, actor: workspace.actor });
+  if (result.kind !== "connected" && result.kind !== "recreated") throw new Error(`Auth'n'Auth connect failed: ${result.kind}`);
+  return result.accountId;
+}

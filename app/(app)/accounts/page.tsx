@@ -8,7 +8,7 @@ import { listAccounts } from "@/lib/accounts/list-accounts";
 import { parseAccountsView } from "@/lib/accounts/list-view";
 import { PageHeader } from "@/components/ui/page-header";
 import { AccountsTable } from "@/components/accounts/accounts-table";
-import { ConnectAccountButton } from "@/components/accounts/connect-account-button";
+import { ConnectAccountButton, ConnectAuthNAuthButton } from "@/components/accounts/connect-account-button";
 import { RedirectNotice } from "@/components/accounts/redirect-notice";
 
 export const metadata: Metadata = { title: "eBay accounts · ChannelKeys" };
@@ -36,7 +36,14 @@ export default async function AccountsPage({ searchParams }: { searchParams: Sea
       <PageHeader
         title="eBay accounts"
         description="Every eBay account connected to this workspace, the health of its token and when it expires."
-        actions={permissions.canConnect && !showsEmptyState ? <ConnectAccountButton /> : undefined}
+        actions={
+          permissions.canConnect && !showsEmptyState ? (
+            <div className="flex flex-wrap items-start gap-2">
+              <ConnectAuthNAuthButton />
+              <ConnectAccountButton />
+            </div>
+          ) : undefined
+        }
       />
       <RedirectNotice notice={describeNotice(params)} />
       <AccountsTable initial={{ now: at.toISOString(), ...accountsPage }} permissions={permissions} view={view} />

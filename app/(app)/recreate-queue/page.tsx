@@ -78,7 +78,7 @@ export default async function RecreateQueuePage({ searchParams }: { searchParams
               result and nothing is overwritten.
             </p>
             <div className="flex flex-wrap items-start gap-3">
-              {can(role, "accounts:recreate") ? <QueueRecreateButton runId={runId} accountId={current.accountId} /> : null}
+              {can(role, "accounts:recreate") ? <QueueRecreateButton runId={runId} accountId={current.accountId} tokens={current.tokens} /> : null}
               {remaining.length > 1 ? (
                 <Link
                   href={`/recreate-queue?run=${encodeURIComponent(runId)}&skip=${encodeURIComponent([...skipped, current.accountId].join(","))}`}

@@ -46,6 +46,8 @@ export type FleetTimelineRow = {
   status: TimelineStatus;
   bucket: ExpiryBucket;
   refreshTokenExpiresAt: Date | null;
+  /** The Auth'n'Auth token's hard expiry, when the account holds one: drawn on the same row. */
+  authNAuthExpiresAt: Date | null;
   accessTokenExpiresAt: Date | null;
   /** Start of the refresh token's life: the first connect or the last re-create, whichever is later. */
   lifetimeStart: Date;
@@ -96,6 +98,7 @@ export async function loadFleetTimeline(db: Db, input: { workspaceId: string; no
         status: true,
         verdictStatus: true,
         refreshTokenExpiresAt: true,
+        authNAuthExpiresAt: true,
         accessTokenExpiresAt: true,
         connectedAt: true,
         lastCheckedAt: true,
@@ -165,6 +168,7 @@ export async function loadFleetTimeline(db: Db, input: { workspaceId: string; no
         status: account.timelineStatus,
         bucket: account.bucket,
         refreshTokenExpiresAt: account.refreshTokenExpiresAt,
+        authNAuthExpiresAt: account.authNAuthExpiresAt,
         accessTokenExpiresAt: account.accessTokenExpiresAt,
         lifetimeStart: recreatedAt && recreatedAt > account.connectedAt ? recreatedAt : account.connectedAt,
         lastCheckedAt: account.lastCheckedAt,

@@ -1,3 +1,4 @@
+import { getEbayConfig } from "@/lib/ebay/config";
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { db } from "@/lib/db";
@@ -16,6 +17,7 @@ import { AccountStatusBadge, accountStatusCopy } from "@/components/accounts/acc
 import { RelativeTime } from "@/components/accounts/relative-time";
 import { AccountTestButton } from "@/components/accounts/account-test-button";
 import { RecreateTokenButton } from "@/components/accounts/recreate-token-button";
+import { CredentialLines, MissingScopesFlag } from "@/components/accounts/credential-lines";
 import { ConnectAccountButton } from "@/components/accounts/connect-account-button";
 import { RenameAccountForm } from "@/components/accounts/rename-account-form";
 import { DisconnectAccountButton } from "@/components/accounts/disconnect-account-button";
@@ -49,7 +51,7 @@ export default async function AccountPage({ params, searchParams }: Props) {
       take: 30,
     }),
   ]);
-  const account = toAccountView(row);
+  const account = toAccountView(row, getEbayConfig().scopes);
   const nowIso = now().toISOString();
   const copy = accountStatusCopy(account, nowIso);
   const disconnected = account.status === "disconnected";
@@ -74,7 +76,21 @@ export default async function AccountPage({ params, searchParams }: Props) {
           <div className="flex flex-wrap items-start gap-2">
             {!disconnected && can(role, "accounts:test") ? <AccountTestButton accountId={account.id} accountName={account.name} /> : null}
             {!disconnected && can(role, "accounts:recreate") ? (
-              <RecreateTokenButton accountId={account.id} size="md" variant={copy.action === "recreate" ? "primary" : "secondary"} />
+              account.oauth && account.authNAuth ? (
+                <>
+                  {/* One guided pass: eBay's OAuth consent, then straight on to its Auth'n'Auth sign-in. */}
+                  <RecreateTokenButton accountId={account.id} tokens="both" label="Re-create both tokens" size="md" variant={copy.action === "recreate" ? "primary" : "secondary"} />
+                  <RecreateTokenButton accountId={account.id} tokens="oauth" label="Re-create OAuth token only" size="md" variant="secondary" />
+                  <RecreateTokenButton accountId={account.id} tokens="authnauth" label="Re-create Auth'n'Auth token only" size="md" variant="secondary" />
+                </>
+              ) : (
+                <RecreateTokenButton
+                  accountId={account.id}
+                  tokens={account.authNAuth ? "authnauth" : undefined}
+                  size="md"
+                  variant={copy.action === "recreate" || account.missingScopes.length > 0 ? "primary" : "secondary"}
+                />
+              )
             ) : null}
             {disconnected && can(role, "accounts:connect") ? <ConnectAccountButton label="Connect again" /> : null}
             {!disconnected && can(role, "accounts:disconnect") ? <DisconnectAccountButton accountId={account.id} accountName={account.name} /> : null}
@@ -88,12 +104,19 @@ export default async function AccountPage({ params, searchParams }: Props) {
           {copy.message}
         </Notice>
       ) : null}
+      {account.missingScopes.length > 0 ? (
+        <Notice tone="info" title="Needs consent for new permissions" live={false} className="mb-6">
+          ChannelKeys now asks eBay for permissions this account has not granted yet ({account.missingScopes.length}). Its token keeps
+          working for what it was granted; choose &ldquo;Re-create token&rdquo; to grant the full set.
+        </Notice>
+      ) : null}
 
       <div className="grid gap-6 lg:grid-cols-2">
         <Card>
           <CardHeader title="Tokens" description="ChannelKeys stores tokens encrypted; they are never shown." />
           <CardBody>
-            <dl className="grid grid-cols-[max-content_1fr] gap-x-6 gap-y-2 text-sm">
+            <CredentialLines account={account} now={nowIso} />
+            <dl className="mt-2 grid grid-cols-[max-content_1fr] gap-x-6 gap-y-2 text-sm">
               <dt className="text-gray-600">Refresh token</dt>
               <dd>
                 {account.refreshTokenExpiresAt ? (
@@ -115,6 +138,22 @@ export default async function AccountPage({ params, searchParams }: Props) {
                   "none"
                 )}
               </dd>
+              {account.authNAuth ? (
+                <>
+                  <dt className="text-gray-600">Auth&apos;n&apos;Auth token</dt>
+                  <dd>
+                    {account.authNAuth.expiresAt ? (
+                      <>
+                        expires <RelativeTime value={account.authNAuth.expiresAt} now={nowIso} />{" "}
+                        <span className="text-gray-500">({formatTimestamp(new Date(account.authNAuth.expiresAt))}; cannot be renewed, only re-created)</span>
+                        {account.authNAuth.ebayWarnedAt ? <span className="block text-amber-900">eBay has started warning that it expires.</span> : null}
+                      </>
+                    ) : (
+                      "none"
+                    )}
+                  </dd>
+                </>
+              ) : null}
               <dt className="text-gray-600">Last refreshed</dt>
               <dd>
                 <RelativeTime value={account.lastRefreshedAt} now={nowIso} empty="never" />
@@ -127,13 +166,25 @@ export default async function AccountPage({ params, searchParams }: Props) {
               <dd>
                 <RelativeTime value={account.lastHealthyAt} now={nowIso} empty="never" />
               </dd>
-              <dt className="text-gray-600">Scopes</dt>
+              <dt className="text-gray-600">Granted scopes</dt>
               <dd>
-                <ul className="space-y-0.5 break-all text-xs text-gray-700">
-                  {account.scopes.map((scope) => (
-                    <li key={scope}>{scope}</li>
-                  ))}
-                </ul>
+                {account.scopes.length === 0 ? (
+                  <span className="text-gray-500">{account.authNAuth ? "none (an Auth'n'Auth token has no scopes)" : "none"}</span>
+                ) : (
+                  <ul className="space-y-0.5 break-all text-xs text-gray-700" aria-label="Granted scopes">
+                    {account.scopes.map((scope) => (
+                      <li key={scope}>{scope}</li>
+                    ))}
+                  </ul>
+                )}
+                <MissingScopesFlag account={account} />
+                {account.missingScopes.length > 0 ? (
+                  <ul className="mt-1 space-y-0.5 break-all text-xs text-gray-600" aria-label="Scopes not granted yet">
+                    {account.missingScopes.map((scope) => (
+                      <li key={scope}>not granted: {scope}</li>
+                    ))}
+                  </ul>
+                ) : null}
               </dd>
             </dl>
           </CardBody>
@@ -146,7 +197,7 @@ export default async function AccountPage({ params, searchParams }: Props) {
               <dt className="text-gray-600">eBay username</dt>
               <dd>{account.ebayUsername ?? "not shared by eBay"}</dd>
               <dt className="text-gray-600">eBay user id</dt>
-              <dd className="font-mono text-xs">{account.ebayUserId}</dd>
+              <dd className="font-mono text-xs">{account.ebayUserIdKnown ? account.ebayUserId : "known once the seller consents through OAuth"}</dd>
               <dt className="text-gray-600">Account type</dt>
               <dd>{account.accountType ?? "—"}</dd>
               <dt className="text-gray-600">Connected</dt>
@@ -215,6 +266,7 @@ export default async function AccountPage({ params, searchParams }: Props) {
         connectedAt={row.connectedAt}
         refreshTokenExpiresAt={row.refreshTokenExpiresAt}
         accessTokenExpiresAt={row.accessTokenExpiresAt}
+        authNAuth={row.authNAuthExpiresAt ? { grantedAt: row.authNAuthGrantedAt, expiresAt: row.authNAuthExpiresAt } : null}
       />
     </>
   );

@@ -1,5 +1,6 @@
 "use server";
 
+import { getEbayConfig } from "@/lib/ebay/config";
 import { z } from "zod";
 import { db } from "@/lib/db";
 import { defineAccountAction, UserFacingError } from "@/lib/actions/workspace-action";
@@ -31,6 +32,6 @@ export const testAccountAction = defineAccountAction(
       where: { id: account.id, workspaceId: workspace.id },
       select: ACCOUNT_VIEW_SELECT,
     });
-    return { result, account: row ? toAccountView(row) : null };
+    return { result, account: row ? toAccountView(row, getEbayConfig().scopes) : null };
   },
 );

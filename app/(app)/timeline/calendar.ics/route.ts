@@ -17,7 +17,11 @@ export async function GET(request: Request): Promise<Response> {
   const { workspace } = context;
   const at = now();
   const accounts = await db.ebayAccount.findMany({
-    where: { workspaceId: workspace.id, status: { not: "disconnected" }, refreshTokenExpiresAt: { gt: at } },
+    where: {
+      workspaceId: workspace.id,
+      status: { not: "disconnected" },
+      OR: [{ refreshTokenExpiresAt: { gt: at } }, { authNAuthExpiresAt: { gt: at } }],
+    },
     select: {
       id: true,
       nickname: true,
@@ -27,6 +31,7 @@ export async function GET(request: Request): Promise<Response> {
       status: true,
       verdictStatus: true,
       refreshTokenExpiresAt: true,
+      authNAuthExpiresAt: true,
       stateVersion: true,
     },
   });

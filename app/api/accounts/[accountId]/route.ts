@@ -1,3 +1,4 @@
+import { getEbayConfig } from "@/lib/ebay/config";
 import { db } from "@/lib/db";
 import { now } from "@/lib/clock";
 import { notFoundResponse, workspaceForRoute } from "@/lib/auth/route-workspace";
@@ -14,5 +15,5 @@ export async function GET(_request: Request, { params }: { params: Promise<{ acc
     select: ACCOUNT_VIEW_SELECT,
   });
   if (!row) return notFoundResponse();
-  return Response.json({ now: now().toISOString(), account: toAccountView(row) }, { headers: { "Cache-Control": "no-store" } });
+  return Response.json({ now: now().toISOString(), account: toAccountView(row, getEbayConfig().scopes) }, { headers: { "Cache-Control": "no-store" } });
 }

@@ -1,5 +1,6 @@
-// The eBay callback as the browser reaches it after consent: a real PostgreSQL database, the real emulator
-// over HTTP for the code exchange, and only the session (next-auth) replaced.
+// The eBay callback as the browser reaches it after consent (OAuth) or after the Auth'n'Auth sign-in: a real
+// PostgreSQL database, the real emulator over HTTP for the code exchange, GetSessionID, the seller's sign-in and
+// FetchToken, and only the session (next-auth) replaced.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { NextRequest } from "next/server";
 import { createTestDatabase } from "@/test/support/test-database";
@@ -43,12 +44,32 @@ async function newState(forUser = userId, intent: "connect" | "recreate" = "conn
   return oauthState.createOAuthState(database.db, { workspaceId, userId: forUser, intent, accountId, environment: "emulated" });
 }
 
-async function callback(query: Record<string, string>) {
-  const url = new URL("http://localhost:3000/api/ebay/callback");
-  for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
-  const response = await route.GET(new NextRequest(url));
+async function callback(query: Record<string, string> | string, cookie?: string) {
+  const url =
+    typeof query === "string"
+      ? new URL(query.replace(/^http:\/\/localhost:3000/, "http://localhost:3000"))
+      : new URL("http://localhost:3000/api/ebay/callback");
+  if (typeof query !== "string") for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
+  const response = await route.GET(new NextRequest(url, cookie ? { headers: { cookie } } : {}));
   const location = new URL(response.headers.get("location") ?? "", "http://localhost:3000");
-  return { status: response.status, location };
+  return { status: response.status, location, setCookie: response.headers.get("set-cookie") };
+}
+
+/** The cookie a Set-Cookie header (or a CookieSpec) gives this browser, as a Cookie header. */
+function cookieHeader(setCookie: string | null | { name: string; value: string }): string {
+  if (setCookie === null) throw new Error("no cookie was set");
+  if (typeof setCookie !== "string") return `${setCookie.name}=${encodeURIComponent(setCookie.value)}`;
+  return setCookie.split(";")[0]!;
+}
+
+async function startAuthNAuth(intent: "connect" | "recreate" = "connect", accountId?: string) {
+  const { startAuthNAuthSignIn } = await import("@/lib/accounts/authnauth-signin");
+  return startAuthNAuthSignIn(database.db, { workspaceId, userId, intent, ...(accountId ? { accountId } : {}) });
+}
+
+async function connectOAuth(username: string) {
+  const state = await newState();
+  return callback({ state, code: (await emulator.consent(username, { state })).rawCode });
 }
 
 async function lastAudit() {
@@ -120,5 +141,135 @@ describe("GET /api/ebay/callback", () => {
     expect(location.searchParams.get("error")).toBe("wrong_account");
     expect(location.searchParams.get("signedInAs")).toBe(other.username);
     expect(await database.db.ebayAccount.count({ where: { workspaceId, ebayUserId: other.userId } })).toBe(0);
+  });
+
+  it("takes a decline that comes back without state or error (isAuthSuccessful=false, or nothing) as a decline", async () => {
+    session.userId = userId;
+    for (const query of [{ isAuthSuccessful: "false" }, {}, { error: "access_denied" }] as Record<string, string>[]) {
+      const { location } = await callback(query);
+      expect(location.pathname).toBe("/accounts");
+      expect(location.searchParams.get("error")).toBe("declined");
+      expect(await lastAudit()).toMatchObject({ action: "oauth_declined", outcome: "refused" });
+    }
+  });
+
+  it("explains eBay's invalid_scope in the seller's words", async () => {
+    session.userId = userId;
+    const { location } = await callback({ state: await newState(), error: "invalid_scope" });
+    expect(location.searchParams.get("error")).toBe("scope_invalid");
+    const { describeNotice } = await import("@/lib/accounts/notices");
+    expect(describeNotice({ error: "scope_invalid" })?.title).toBe("eBay refused the permissions ChannelKeys asked for");
+  });
+});
+
+describe("GET /api/ebay/callback after an Auth'n'Auth sign-in", () => {
+  it("connects an Auth'n'Auth token: GetSessionID, the seller agrees, FetchToken, GetUser; stored encrypted with its hard expiry", async () => {
+    session.userId = userId;
+    const seller = await emulator.createSeller("anaconn");
+    const { signInUrl, cookie } = await startAuthNAuth();
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: "lax", path: "/api/ebay/callback" });
+    const back = await emulator.authNAuthSignIn(signInUrl, seller.username);
+    const { location, setCookie } = await callback(back, cookieHeader(cookie));
+    expect(location.searchParams.get("notice")).toBe("connected_authnauth");
+    expect(setCookie).toMatch(/Max-Age=0/);
+
+    const account = await database.db.ebayAccount.findFirstOrThrow({ where: { workspaceId, ebayUsername: seller.username }, omit: { authNAuthToken: false } });
+    expect(account).toMatchObject({ eiasToken: seller.eiasToken, authNAuthStatus: "healthy", status: "healthy", refreshTokenExpiresAt: null });
+    expect(account.authNAuthToken).toMatch(/^AgAAAA/);
+    const expected = new Date(await emulator.now());
+    expected.setUTCMonth(expected.getUTCMonth() + 18);
+    expect(Math.abs(account.authNAuthExpiresAt!.getTime() - expected.getTime())).toBeLessThan(10_000);
+    const [stored] = await database.query<{ authNAuthToken: string }>(`SELECT "authNAuthToken" FROM "EbayAccount" WHERE id = $1`, [account.id]);
+    expect(stored!.authNAuthToken).toMatch(/^v1\./);
+
+    // The same seller's OAuth consent later joins the row (one account, both credentials) and tells its real userId.
+    const joined = await connectOAuth(seller.username);
+    expect(joined.location.searchParams.get("notice")).toBe("reconnected");
+    const both = await database.db.ebayAccount.findFirstOrThrow({ where: { id: account.id } });
+    expect(both).toMatchObject({ ebayUserId: seller.userId, oauthStatus: "healthy", authNAuthStatus: "healthy", status: "healthy" });
+    expect(await database.db.ebayAccount.count({ where: { workspaceId, eiasToken: seller.eiasToken } })).toBe(1);
+  });
+
+  it("adds an Auth'n'Auth token to the row of a seller connected through OAuth", async () => {
+    session.userId = userId;
+    const seller = await emulator.createSeller("anaadd");
+    await connectOAuth(seller.username);
+    const { signInUrl, cookie } = await startAuthNAuth();
+    const { location } = await callback(await emulator.authNAuthSignIn(signInUrl, seller.username), cookieHeader(cookie));
+    expect(location.searchParams.get("notice")).toBe("authnauth_added");
+    const account = await database.db.ebayAccount.findFirstOrThrow({ where: { workspaceId, ebayUserId: seller.userId } });
+    expect(account.authNAuthExpiresAt).toBeInstanceOf(Date);
+    expect(account.refreshTokenExpiresAt).toBeInstanceOf(Date);
+  });
+
+  it("records a declined Auth'n'Auth sign-in (eBay sends nothing back) and changes nothing", async () => {
+    session.userId = userId;
+    const seller = await emulator.createSeller("anadecl");
+    const before = await database.db.ebayAccount.count({ where: { workspaceId } });
+    const { signInUrl, cookie } = await startAuthNAuth();
+    const back = await emulator.authNAuthSignIn(signInUrl, seller.username, { decline: true });
+    expect(new URL(back).search).toBe("");
+    const { location } = await callback(back, cookieHeader(cookie));
+    expect(location.searchParams.get("error")).toBe("declined");
+    expect(await lastAudit()).toMatchObject({ action: "oauth_declined", detail: "The Auth'n'Auth sign-in was declined on eBay." });
+    expect(await database.db.ebayAccount.count({ where: { workspaceId } })).toBe(before);
+  });
+
+  it("refuses a sign-in this browser did not start (no cookie), and a cookie used twice", async () => {
+    session.userId = userId;
+    const seller = await emulator.createSeller("anacookie");
+    const { signInUrl, cookie } = await startAuthNAuth();
+    const back = await emulator.authNAuthSignIn(signInUrl, seller.username);
+    expect((await callback(back)).location.searchParams.get("error")).toBe("state_missing");
+    expect((await callback(back, cookieHeader(cookie))).location.searchParams.get("notice")).toBe("connected_authnauth");
+    expect((await callback(back, cookieHeader(cookie))).location.searchParams.get("error")).toBe("state_reused");
+  });
+
+  it("re-creates an Auth'n'Auth token only for the row's own seller (EIAS token or UserID), revoking a stranger's", async () => {
+    session.userId = userId;
+    const owner = await emulator.createSeller("anaown");
+    const stranger = await emulator.createSeller("anastr");
+    const first = await startAuthNAuth();
+    await callback(await emulator.authNAuthSignIn(first.signInUrl, owner.username), cookieHeader(first.cookie));
+    const account = await database.db.ebayAccount.findFirstOrThrow({ where: { workspaceId, eiasToken: owner.eiasToken }, omit: { authNAuthToken: false } });
+
+    const wrong = await startAuthNAuth("recreate", account.id);
+    const refused = await callback(await emulator.authNAuthSignIn(wrong.signInUrl, stranger.username), cookieHeader(wrong.cookie));
+    expect(refused.location.pathname).toBe(`/accounts/${account.id}`);
+    expect(refused.location.searchParams.get("error")).toBe("wrong_account");
+    expect(refused.location.searchParams.get("signedInAs")).toBe(stranger.username);
+    const unchanged = await database.db.ebayAccount.findFirstOrThrow({ where: { id: account.id }, omit: { authNAuthToken: false } });
+    expect(unchanged.authNAuthToken).toBe(account.authNAuthToken);
+    const calls = await emulator.control<{ byTradingCall: Record<string, number> }>("GET", "calls");
+    expect(calls.byTradingCall.RevokeToken).toBeGreaterThanOrEqual(1);
+
+    const right = await startAuthNAuth("recreate", account.id);
+    const renewed = await callback(await emulator.authNAuthSignIn(right.signInUrl, owner.username), cookieHeader(right.cookie));
+    expect(renewed.location.searchParams.get("notice")).toBe("recreated_authnauth");
+    const after = await database.db.ebayAccount.findFirstOrThrow({ where: { id: account.id }, omit: { authNAuthToken: false } });
+    expect(after.authNAuthToken).not.toBe(account.authNAuthToken);
+  });
+
+  it("re-creates both tokens in one pass: OAuth consent, then straight on to eBay's Auth'n'Auth sign-in", async () => {
+    session.userId = userId;
+    const seller = await emulator.createSeller("anaboth");
+    await connectOAuth(seller.username);
+    const ana = await startAuthNAuth();
+    await callback(await emulator.authNAuthSignIn(ana.signInUrl, seller.username), cookieHeader(ana.cookie));
+    const account = await database.db.ebayAccount.findFirstOrThrow({ where: { workspaceId, ebayUserId: seller.userId }, omit: { authNAuthToken: false, refreshToken: false } });
+    await emulator.revoke(seller.username, "REVOKED_BY_USER");
+
+    const state = await oauthState.createOAuthState(database.db, { workspaceId, userId, intent: "recreate", accountId: account.id, environment: "emulated", bothTokens: true });
+    const oauthStep = await callback({ state, code: (await emulator.consent(seller.username, { state })).rawCode });
+    // Not back to ChannelKeys' page yet: on to eBay's Auth'n'Auth sign-in, with this browser's state cookie.
+    expect(oauthStep.location.origin).toBe(emulator.origin);
+    expect(oauthStep.location.pathname).toBe("/ws/eBayISAPI.dll");
+    const done = await callback(await emulator.authNAuthSignIn(oauthStep.location.toString(), seller.username), cookieHeader(oauthStep.setCookie));
+    expect(done.location.pathname).toBe(`/accounts/${account.id}`);
+    expect(done.location.searchParams.get("notice")).toBe("recreated_both");
+    const after = await database.db.ebayAccount.findFirstOrThrow({ where: { id: account.id }, omit: { authNAuthToken: false, refreshToken: false } });
+    expect(after.refreshToken).not.toBe(account.refreshToken);
+    expect(after.authNAuthToken).not.toBe(account.authNAuthToken);
+    expect(after).toMatchObject({ oauthStatus: "healthy", authNAuthStatus: "healthy", status: "healthy" });
   });
 });
