@@ -109,41 +109,53 @@ type AccountRow = Awaited<ReturnType<Db["ebayAccount"]["findMany"]>>[number];
  */
 async function markCredential(
   db: Db,
-  account: AccountRow,
+  loaded: AccountRow,
   credential: CredentialKind,
   verdict: NeedsReauthVerdict,
   sameToken: Prisma.EbayAccountWhereInput,
 ): Promise<boolean> {
-  const columns = columnsAfterCredentialVerdict(account, credential, { status: "needs_reauth", cause: verdict.cause });
   const holdChecks = warningConfigFromEnv().holdChecks;
   const label = credential === "oauth" ? "OAuth token" : "Auth'n'Auth token";
-  return db.$transaction(async (transaction) => {
-    const written = await transaction.ebayAccount.updateMany({
-      where: { id: account.id, stateVersion: account.stateVersion, status: { not: "disconnected" }, ...sameToken },
-      data: {
-        ...columns,
-        statusMessage: verdict.message,
-        failureStreak: Math.max(account.failureStreak + 1, holdChecks),
-        stateVersion: { increment: 1 },
-      },
+  let account: AccountRow | null = loaded;
+  // A miss on stateVersion is another writer on the same account (a Test, or eBay's notice about the other credential
+  // arriving at the same moment): read it again and apply this notice on top, rather than dropping it.
+  for (let attempt = 0; attempt < STATE_WRITE_ATTEMPTS && account; attempt++) {
+    const current: AccountRow = account;
+    const columns = columnsAfterCredentialVerdict(current, credential, { status: "needs_reauth", cause: verdict.cause });
+    const written = await db.$transaction(async (transaction) => {
+      const updated = await transaction.ebayAccount.updateMany({
+        where: { id: current.id, stateVersion: current.stateVersion, status: { not: "disconnected" }, ...sameToken },
+        data: {
+          ...columns,
+          statusMessage: verdict.message,
+          failureStreak: Math.max(current.failureStreak + 1, holdChecks),
+          stateVersion: { increment: 1 },
+        },
+      });
+      if (updated.count !== 1) return false;
+      await transaction.auditEvent.create({
+        data: auditEventData({
+          workspaceId: current.workspaceId,
+          actorLabel: EBAY_ACTOR_LABEL,
+          accountId: current.id,
+          accountName: accountDisplayName(current),
+          action: "status_change",
+          outcome: "failure",
+          detail: `${label}: ${verdict.message}`,
+          changes: { status: [current.status, columns.status], cause: [current.statusCause, columns.statusCause] },
+        }),
+      });
+      await transaction.$executeRaw(addJobSql(warningEvaluationJob(current.workspaceId)));
+      return true;
     });
-    if (written.count !== 1) return false;
-    await transaction.auditEvent.create({
-      data: auditEventData({
-        workspaceId: account.workspaceId,
-        actorLabel: EBAY_ACTOR_LABEL,
-        accountId: account.id,
-        accountName: accountDisplayName(account),
-        action: "status_change",
-        outcome: "failure",
-        detail: `${label}: ${verdict.message}`,
-        changes: { status: [account.status, columns.status], cause: [account.statusCause, columns.statusCause] },
-      }),
-    });
-    await transaction.$executeRaw(addJobSql(warningEvaluationJob(account.workspaceId)));
-    return true;
-  });
+    if (written) return true;
+    // Gone from this token (disconnected, re-created) or changed under us: the fresh row decides.
+    account = await db.ebayAccount.findFirst({ where: { id: current.id, status: { not: "disconnected" }, ...sameToken } });
+  }
+  return false;
 }
+
+const STATE_WRITE_ATTEMPTS = 5;
 
 /**
  * MARKETPLACE_ACCOUNT_DELETION: eBay requires that an app delete what it holds about an eBay user who closed their

@@ -258,3 +258,38 @@ describe("TokenRevocation (Auth'n'Auth tokens, SOAP Platform Notification)", () 
     expect((await database.db.ebayAccount.findUniqueOrThrow({ where: { id: accountId } })).authNAuthStatus).toBe("healthy");
   });
 });
+
+describe("two notices about one account at the same moment", () => {
+  it("are both applied: the OAuth revocation and the Auth'n'Auth one do not drop each other", async () => {
+    const seller = await emulator.createSeller("bothrev");
+    const workspace = await workspaceWith();
+    const accountId = await connectTestAccount(database.db, workspace, consent, seller.username);
+    await connectTestAuthNAuthToken(database.db, workspace, (url, username) => emulator.authNAuthSignIn(url, username), seller.username);
+    const account = await database.db.ebayAccount.findUniqueOrThrow({ where: { id: accountId } });
+    const { runEbayNotificationJob } = await import("@/lib/notifications/notification-task");
+    // Both jobs read the row before either writes: one compare-and-set loses and must apply its notice again.
+    await Promise.all([
+      runEbayNotificationJob(database.db, {
+        topic: "AUTHORIZATION_REVOCATION",
+        notificationId: "both-oauth",
+        userId: seller.userId,
+        revokeReason: "REVOKED_BY_USER",
+        revokedAt: new Date().toISOString(),
+      }),
+      runEbayNotificationJob(database.db, {
+        topic: "TokenRevocation",
+        notificationId: "both-authnauth",
+        eiasToken: account.eiasToken!,
+        tokenStatus: "RevokedByUser",
+        expiresAt: account.authNAuthExpiresAt!.toISOString(),
+        revokedAt: new Date().toISOString(),
+      }),
+    ]);
+    expect(await database.db.ebayAccount.findUniqueOrThrow({ where: { id: accountId } })).toMatchObject({
+      status: "needs_reauth",
+      oauthStatus: "needs_reauth",
+      authNAuthStatus: "needs_reauth",
+    });
+    expect(await database.db.auditEvent.count({ where: { accountId, action: "status_change" } })).toBe(2);
+  });
+});
