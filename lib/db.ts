@@ -42,8 +42,8 @@ export function createDbClient(databaseUrl: string, options: CreateDbClientOptio
       // A lost connection must not crash the process: the next query opens a new one (and fails clearly if it cannot).
       { onPoolError: () => {}, onConnectionError: () => {} },
     ),
-    // Tokens stay out of every result unless a query asks: omit: { accessToken: false, refreshToken: false }.
-    omit: { ebayAccount: { accessToken: true, refreshToken: true } },
+    // Tokens and webhook signing secrets stay out of every result unless a query asks: omit: { accessToken: false, … }.
+    omit: { ebayAccount: { accessToken: true, refreshToken: true }, webhookEndpoint: { signingSecret: true } },
   });
   const cipher = () => options.tokenCipher ?? defaultTokenCipher();
   const client = base.$extends({
@@ -75,7 +75,8 @@ export function databaseUrlOf(client: Db): string {
 export type Db = ReturnType<typeof createDbClient>;
 export type DbTransaction = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
-const TOKEN_FIELDS = new Set(["accessToken", "refreshToken"]);
+// Sealed on write and opened on read, whatever the model: eBay tokens and webhook endpoints' signing secrets.
+const TOKEN_FIELDS = new Set(["accessToken", "refreshToken", "signingSecret"]);
 // Args that hold data to write; anything else (where, select, orderBy…) is left as given.
 const WRITE_KEYS = new Set(["data", "create", "update"]);
 
