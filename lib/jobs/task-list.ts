@@ -6,6 +6,7 @@ import { runCheckRunItemJob } from "@/lib/checks/check-run-item-task";
 import { runReadEbayQuotaJob } from "@/lib/checks/quota-guard";
 import { runUpkeepChecksJob, runUpkeepWarningsJob } from "@/lib/upkeep/upkeep-tasks";
 import { runDeliverWarningJob, runEvaluateWarningsJob } from "@/lib/warnings/warning-tasks";
+import { runDeliverWebhookJob } from "@/lib/webhooks/deliveries";
 
 export function createTaskList(db: Db): TaskList & Record<TaskName, TaskList[string]> {
   return {
@@ -15,5 +16,6 @@ export function createTaskList(db: Db): TaskList & Record<TaskName, TaskList[str
     "upkeep-warnings": () => runUpkeepWarningsJob(db),
     "evaluate-warnings": (payload) => runEvaluateWarningsJob(db, payload),
     "deliver-warning": (payload, helpers) => runDeliverWarningJob(db, payload, helpers),
+    "deliver-webhook": (payload, helpers) => runDeliverWebhookJob(db, payload, helpers),
   };
 }

@@ -33,14 +33,12 @@ export default async function SettingsPage() {
         <CardBody className="space-y-4">
           {!emailConfigured ? (
             <Notice tone="info" live={false}>
-              Email is off on this server (SMTP_URL is not set): warnings show in the app and go to the webhook.
+              Email is off on this server (SMTP_URL is not set): warnings show in the app and go to the webhook endpoints subscribed to them.
             </Notice>
           ) : null}
           <AlertSettingsForm
             initial={{
               emailRecipients: stored ? stored.emailRecipients : "",
-              webhookUrl: stored?.webhookUrl ?? "",
-              hasWebhookSecret: Boolean(stored?.webhookSecret),
               warningDays: resolved.warningDays,
             }}
             ownersFallback={resolved.recipientsAreOwners ? resolved.recipients : []}
