@@ -24,6 +24,7 @@ export const ACCOUNT_VIEW_SELECT = {
   lastRefreshedAt: true,
   failureStreak: true,
   disconnectedAt: true,
+  tags: true,
 } as const;
 
 type AccountRow = Prisma.EbayAccountGetPayload<{ select: typeof ACCOUNT_VIEW_SELECT }>;
@@ -52,6 +53,7 @@ export type AccountView = {
   lastRefreshedAt: string | null;
   failureStreak: number;
   disconnectedAt: string | null;
+  tags: string[];
 };
 
 const iso = (value: Date | null) => (value ? value.toISOString() : null);
@@ -80,6 +82,7 @@ export function toAccountView(row: AccountRow): AccountView {
     lastRefreshedAt: iso(row.lastRefreshedAt),
     failureStreak: row.failureStreak,
     disconnectedAt: iso(row.disconnectedAt),
+    tags: row.tags,
   };
 }
 

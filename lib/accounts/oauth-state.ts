@@ -7,12 +7,14 @@ import { now } from "@/lib/clock";
 // so a leaked database cannot be used to complete someone else's consent.
 const STATE_LIFETIME_MS = 10 * 60 * 1000;
 
-export type OAuthIntent = "connect" | "recreate";
+export type OAuthIntent = "connect" | "recreate" | "reauth_link";
 
 export type OAuthStateRecord = {
   id: string;
   workspaceId: string;
-  userId: string;
+  /** Null for a re-authorization link's consent (started signed out; the link stands for the user). */
+  userId: string | null;
+  reauthLinkId: string | null;
   intent: OAuthIntent;
   accountId: string | null;
   environment: string;
@@ -26,14 +28,17 @@ export function hashOAuthState(state: string): string {
 
 export async function createOAuthState(
   client: Db,
-  input: { workspaceId: string; userId: string; intent: OAuthIntent; accountId?: string; environment: string },
+  input:
+    | { workspaceId: string; userId: string; intent: "connect" | "recreate"; accountId?: string; environment: string }
+    | { workspaceId: string; reauthLinkId: string; intent: "reauth_link"; accountId: string; environment: string },
 ): Promise<string> {
   const state = randomBytes(32).toString("base64url");
   await client.oAuthState.create({
     data: {
       stateHash: hashOAuthState(state),
       workspaceId: input.workspaceId,
-      userId: input.userId,
+      userId: input.intent === "reauth_link" ? null : input.userId,
+      reauthLinkId: input.intent === "reauth_link" ? input.reauthLinkId : null,
       intent: input.intent,
       accountId: input.accountId ?? null,
       environment: input.environment,
@@ -56,19 +61,12 @@ export async function consumeOAuthState(
   const stateHash = hashOAuthState(state);
   const at = now();
   const claimed = await client.oAuthState.updateMany({
-    where: { stateHash, userId, consumedAt: null, expiresAt: { gt: at } },
+    where: { stateHash, userId, intent: { not: "reauth_link" }, consumedAt: null, expiresAt: { gt: at } },
     data: { consumedAt: at },
   });
   const row = await client.oAuthState.findUnique({ where: { stateHash } });
   if (!row) return { ok: false, reason: "unknown" };
-  const record: OAuthStateRecord = {
-    id: row.id,
-    workspaceId: row.workspaceId,
-    userId: row.userId,
-    intent: row.intent as OAuthIntent,
-    accountId: row.accountId,
-    environment: row.environment,
-  };
+  const record = toRecord(row);
   if (claimed.count === 1) return { ok: true, record };
   if (row.userId !== userId) return { ok: false, reason: "other_user" };
   if (row.consumedAt) return { ok: false, reason: "reused", record };
@@ -79,4 +77,40 @@ export async function deleteExpiredOAuthStates(client: Db): Promise<number> {
   const cutoff = new Date(now().getTime() - 24 * 60 * 60 * 1000);
   const { count } = await client.oAuthState.deleteMany({ where: { expiresAt: { lt: cutoff } } });
   return count;
+}
+
+function toRecord(row: { id: string; workspaceId: string; userId: string | null; reauthLinkId: string | null; intent: string; accountId: string | null; environment: string }): OAuthStateRecord {
+  return {
+    id: row.id,
+    workspaceId: row.workspaceId,
+    userId: row.userId,
+    reauthLinkId: row.reauthLinkId,
+    intent: row.intent as OAuthIntent,
+    accountId: row.accountId,
+    environment: row.environment,
+  };
+}
+
+/** Whether a state belongs to a re-authorization link (the callback then needs no session). */
+export async function isReauthLinkState(client: Db, state: string | null): Promise<boolean> {
+  if (!state) return false;
+  const row = await client.oAuthState.findUnique({ where: { stateHash: hashOAuthState(state) }, select: { intent: true } });
+  return row?.intent === "reauth_link";
+}
+
+/** Single use, like consumeOAuthState, for a re-authorization link's consent: whoever holds the state is its user. */
+export async function consumeReauthLinkState(
+  client: Db,
+  state: string,
+): Promise<{ ok: true; record: OAuthStateRecord } | { ok: false; reason: OAuthStateRejection }> {
+  const stateHash = hashOAuthState(state);
+  const at = now();
+  const claimed = await client.oAuthState.updateMany({
+    where: { stateHash, intent: "reauth_link", consumedAt: null, expiresAt: { gt: at } },
+    data: { consumedAt: at },
+  });
+  const row = await client.oAuthState.findUnique({ where: { stateHash } });
+  if (!row || row.intent !== "reauth_link") return { ok: false, reason: "unknown" };
+  if (claimed.count === 1) return { ok: true, record: toRecord(row) };
+  return { ok: false, reason: row.consumedAt ? "reused" : "expired" };
 }
