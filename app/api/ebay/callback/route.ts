@@ -4,7 +4,8 @@ import { authOptions } from "@/lib/auth/options";
 import { db } from "@/lib/db";
 import { can, isRole } from "@/lib/auth/roles";
 import { recordAuditEvent } from "@/lib/audit/record";
-import { consumeOAuthState, type OAuthStateRecord } from "@/lib/accounts/oauth-state";
+import { consumeOAuthState, consumeReauthLinkState, isReauthLinkState, type OAuthStateRecord } from "@/lib/accounts/oauth-state";
+import { completeReauthLink, type ReauthLinkOutcome } from "@/lib/reauth-links/reauth-links";
 import { completeOAuth } from "@/lib/accounts/complete-oauth";
 import { describeOAuthFailure } from "@/lib/accounts/oauth-failure";
 import { noticeUrl } from "@/lib/accounts/notices";
@@ -16,6 +17,15 @@ export const dynamic = "force-dynamic";
 // The route is public: it trusts nothing but the session and the single-use state it issued.
 export async function GET(request: NextRequest) {
   const params = request.nextUrl.searchParams;
+  // A re-authorization link's consent: its visitor has no ChannelKeys login, the single-use state stands for the link.
+  const stateParam = params.get("state");
+  if (stateParam && (await isReauthLinkState(db, stateParam))) {
+    const consumed = await consumeReauthLinkState(db, stateParam);
+    const outcome: ReauthLinkOutcome = consumed.ok
+      ? await completeReauthLink(db, { state: consumed.record, code: params.get("code"), ebayError: params.get("error") })
+      : { kind: "failed", code: `state_${consumed.reason}` };
+    return Response.redirect(reauthLinkResultUrl(request.url, outcome), 303);
+  }
   const session = await getServerSession(authOptions);
   const userId = session?.user?.id;
   if (!userId) {
@@ -105,4 +115,14 @@ async function hasPermission(state: OAuthStateRecord, userId: string): Promise<b
   const membership = await db.membership.findFirst({ where: { workspaceId: state.workspaceId, userId } });
   if (!membership || !isRole(membership.role)) return false;
   return can(membership.role, state.intent === "recreate" ? "accounts:recreate" : "accounts:connect");
+}
+
+/** The signed-out result page: the outcome and the account's name, nothing about the workspace. */
+function reauthLinkResultUrl(requestUrl: string, outcome: ReauthLinkOutcome): URL {
+  const url = new URL("/reauthorize/done", requestUrl);
+  url.searchParams.set("outcome", outcome.kind);
+  if (outcome.kind === "recreated" || outcome.kind === "wrong_account") url.searchParams.set("account", outcome.accountName);
+  if (outcome.kind === "wrong_account") url.searchParams.set("signedInAs", outcome.signedInAs);
+  if (outcome.kind === "link_closed") url.searchParams.set("reason", outcome.reason);
+  return url;
 }
