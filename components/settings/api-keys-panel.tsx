@@ -108,7 +108,7 @@ function ApiKeyRow({ apiKey }: { apiKey: ApiKeyView }) {
   const router = useRouter();
   const { pending, error, run } = useActionRunner();
   return (
-    <Tr data-api-key-prefix={apiKey.prefix}>
+    <Tr data-api-key-prefix={apiKey.prefix} data-api-key-id={apiKey.id}>
       <Td>{apiKey.name}</Td>
       <Td>
         <code>{apiKey.prefix}…</code>

@@ -96,7 +96,7 @@ function MemberRow({ member, isSelf, canManage, canManageOwners }: { member: Mem
   const router = useRouter();
   const { pending, error, run } = useActionRunner();
   return (
-    <Tr data-member-email={member.email}>
+    <Tr data-member-email={member.email} data-membership-id={member.id}>
       <Td>{member.name}{isSelf ? " (you)" : ""}</Td>
       <Td>{member.email}</Td>
       <Td>
@@ -193,7 +193,7 @@ function InvitationRow({ invitation, canManage }: { invitation: InvitationView; 
   const router = useRouter();
   const { pending, error, run } = useActionRunner();
   return (
-    <Tr>
+    <Tr data-invitation-id={invitation.id}>
       <Td>{invitation.email}</Td>
       <Td>{ROLE_LABELS[invitation.role]}</Td>
       <Td>{invitation.invitedByLabel}</Td>

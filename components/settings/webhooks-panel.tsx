@@ -85,7 +85,7 @@ export function WebhookEndpointCard({ endpoint }: { endpoint: WebhookEndpointVie
   const router = useRouter();
   const { pending, error, run } = useActionRunner();
   return (
-    <Card data-webhook-endpoint={endpoint.url}>
+    <Card data-webhook-endpoint={endpoint.url} data-endpoint-id={endpoint.id}>
       <CardHeader
         title={endpoint.url}
         description={`${endpoint.description ? `${endpoint.description} · ` : ""}${endpoint.enabled ? "Enabled" : "Disabled"} · ${endpoint.events.join(", ")}${endpoint.format === "legacy_warning" ? " · also signed with X-ChannelKeys-Signature (moved from the alert settings)" : ""}`}
