@@ -98,7 +98,7 @@ test("every endpoint answers its scope, refuses the others with problem details,
       } else {
         expect(answer.status, `${endpoint.name} with ${scope}`).toBe(403);
         expect(answer.headers["content-type"]).toContain("application/problem+json");
-        expect(answer.body).toMatchObject({ status: 403, title: "The key lacks a scope" });
+        expect(answer.body).toMatchObject({ status: 403, title: "The API key lacks a scope" });
         expect(answer.body.detail).toContain(endpoint.scope);
       }
     }
@@ -135,8 +135,8 @@ test("every endpoint answers its scope, refuses the others with problem details,
   await page.goto("/accounts?tag=imported");
   await expect(accountRow(page, "Imported shop")).toBeVisible();
   await page.goto("/audit");
-  await expect(page.locator("main")).toContainText("Imported token");
-  await expect(page.locator("main")).toContainText("Issued access token");
+  await expect(page.locator("main tbody")).toContainText("Imported token");
+  await expect(page.locator("main tbody")).toContainText("Issued access token");
 });
 
 test("50 simultaneous access-token requests on an account due for refresh make one refresh at eBay", async ({ page, request }) => {

@@ -52,7 +52,7 @@ test("a re-authorization link used in a signed-out browser repairs that one acco
   await expect(page.locator('[data-reauth-link-state="used"]')).toContainText("used");
   await expect(page.getByText("Account status now: Healthy")).toBeVisible();
   await page.goto("/audit");
-  await expect(page.locator("main").getByText("Used re-authorization link").first()).toBeVisible();
+  await expect(page.locator("main tbody").getByText("Used re-authorization link").first()).toBeVisible();
   await client.context().close();
 });
 

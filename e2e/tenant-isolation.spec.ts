@@ -180,7 +180,7 @@ test("the teams-and-integrations pages, API ids and actions of one workspace are
   await swapped(ownInvitationId, victimInvitationId, () => intruder.getByRole("button", { name: /^Revoke invitation for / }).click(), "That invitation was not found in this workspace.");
   const ownLiveId = await connectAccount(intruder, (await createSeller(request, "iso_own_b")).username);
   await intruder.goto(`/accounts/${ownLiveId}`);
-  await swapped(ownLiveId, victimId, () => intruder.getByRole("button", { name: "Save tags" }).click(), "Some of those accounts are not in this workspace.");
+  await swapped(ownLiveId, victimId, () => intruder.getByRole("button", { name: "Update tags" }).click(), "Some of those accounts are not in this workspace.");
   await swapped(ownLiveId, victimId, () => intruder.getByRole("button", { name: "Create re-authorization link" }).click(), NOT_FOUND);
 
   // The victim's key, endpoint, delivery, invitation and account are untouched.

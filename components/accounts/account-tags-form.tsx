@@ -29,8 +29,8 @@ export function AccountTagsForm({ accountId, tags }: { accountId: string; tags: 
       <Field id="account-tags" label="Tags" hint={TAG_RULES} className="min-w-64 flex-1">
         <Input id="account-tags" value={value} onChange={(event) => setValue(event.target.value)} placeholder="agency-a, eu" />
       </Field>
-      <Button type="submit" loading={pending} loadingLabel="Saving tags…">
-        Save tags
+      <Button type="submit" loading={pending} loadingLabel="Updating tags…">
+        Update tags
       </Button>
       {message ? <Notice tone={message.ok ? "success" : "error"}>{message.text}</Notice> : null}
     </form>

@@ -81,7 +81,8 @@ export function apiRoute<P extends Schema = typeof EMPTY, Q extends Schema = typ
       if (!key.scopes.includes(spec.scope)) {
         throw new ApiProblem("forbidden", `This request needs the ${spec.scope} scope; the key has ${key.scopes.join(", ")}.`);
       }
-      const rawParams = await routeContext.params;
+      // Routes without dynamic segments get no params at all.
+      const rawParams = (await routeContext?.params) ?? {};
       const params = await (spec.params ?? EMPTY).safeParseAsync(rawParams);
       if (!params.success) throw new ApiProblem("not_found", "No such resource.");
       const url = new URL(request.url);
