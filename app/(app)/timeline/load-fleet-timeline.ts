@@ -35,11 +35,12 @@ export function parseFleetTimelineFilters(params: Record<string, string | string
   const bucket = one("bucket");
   const status = one("status");
   const page = Number.parseInt(one("page") ?? "1", 10);
+  const tag = normalizeTag(one("tag") ?? "");
   return {
     bucket: isExpiryBucket(bucket) ? bucket : "all",
     status: isTimelineStatus(status) ? status : "all",
     page: Number.isFinite(page) && page >= 1 ? page : 1,
-    tag: normalizeTag(one("tag") ?? ""),
+    ...(tag ? { tag } : {}),
   };
 }
 
