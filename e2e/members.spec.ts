@@ -3,6 +3,11 @@ import { connectAccount, PASSWORD, signUp, uniqueEmail } from "./support/app";
 import { resetEmulator } from "./support/emulator";
 import { createSeller } from "./support/integrations";
 
+// The mail catcher playwright.config.ts starts: SMTP on E2E_SMTP_PORT, its HTTP API on the next port (as warnings.spec.ts).
+const appPort = Number(process.env.E2E_APP_PORT ?? 3100);
+const smtpPort = Number(process.env.E2E_SMTP_PORT ?? 2525 + 2 * (appPort - 3100));
+const MAIL_API = `http://127.0.0.1:${smtpPort + 1}/messages`;
+
 // Second browsers are contexts of their own; their traces are not needed to debug this spec.
 test.use({ trace: "off" });
 
@@ -16,7 +21,15 @@ async function invite(page: Page, email: string, role: string): Promise<string> 
   await page.getByLabel("Role", { exact: true }).selectOption({ label: role });
   await page.getByRole("button", { name: "Send invitation" }).click();
   await expect(page.getByText(`Invitation sent to ${email}.`)).toBeVisible();
-  return page.getByLabel("Invitation link", { exact: true }).inputValue();
+  const link = await page.getByLabel("Invitation link", { exact: true }).inputValue();
+  // The same link went out through the configured SMTP server.
+  await expect
+    .poll(async () => {
+      const mails = (await (await page.request.get(MAIL_API)).json()) as Array<{ to: string[]; subject: string; text: string }>;
+      return mails.some((mail) => mail.to.includes(email) && mail.text.includes(link) && mail.subject.includes("invited you"));
+    })
+    .toBe(true);
+  return link;
 }
 
 async function acceptAsNewUser(browser: Browser, link: string, name: string): Promise<Page> {

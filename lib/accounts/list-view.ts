@@ -63,6 +63,7 @@ export function accountsViewParams(view: AccountsView): Record<string, string | 
     sort: view.sort,
     dir: view.direction,
     page: view.page > 1 ? String(view.page) : undefined,
+    tag: view.tag ?? undefined,
   };
 }
 
