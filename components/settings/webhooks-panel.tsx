@@ -121,8 +121,9 @@ export function WebhookEndpointCard({ endpoint }: { endpoint: WebhookEndpointVie
           </div>
         }
       />
-      <CardBody>
+      <CardBody className="space-y-4">
         <ActionError error={error} />
+        <EndpointEventsForm endpoint={endpoint} />
         {endpoint.deliveries.length === 0 ? (
           <p className="text-sm text-gray-600">No deliveries yet.</p>
         ) : (
@@ -147,6 +148,34 @@ export function WebhookEndpointCard({ endpoint }: { endpoint: WebhookEndpointVie
         )}
       </CardBody>
     </Card>
+  );
+}
+
+function EndpointEventsForm({ endpoint }: { endpoint: WebhookEndpointView }) {
+  const router = useRouter();
+  const [events, setEvents] = useState<WebhookEventType[]>(endpoint.events as WebhookEventType[]);
+  const { pending, error, run } = useActionRunner();
+  return (
+    <details>
+      <summary className="cursor-pointer text-sm font-medium text-gray-800">Events of {endpoint.url}</summary>
+      <form
+        className="mt-2 space-y-2"
+        onSubmit={(event) => {
+          event.preventDefault();
+          run(async () => {
+            const result = await updateWebhookEndpointAction({ endpointId: endpoint.id, events });
+            if (result.ok) router.refresh();
+            return result;
+          });
+        }}
+      >
+        <EventCheckboxes legend={`Events sent to ${endpoint.url}`} selected={events} onChange={setEvents} />
+        <Button type="submit" size="sm" loading={pending} loadingLabel="Saving events…">
+          Save events
+        </Button>
+        <ActionError error={error} />
+      </form>
+    </details>
   );
 }
 
