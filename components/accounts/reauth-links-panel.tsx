@@ -49,7 +49,7 @@ export function ReauthLinksPanel({ accountId, accountStatusLabel, links }: { acc
         </Button>
       </form>
       {error ? <Notice tone="error">{error}</Notice> : null}
-      {created ? <CopyOnce label="Re-authorization link" value={created} note="Send this link to the account's owner. It works once and is not shown again." /> : null}
+      {created ? <CopyOnce label="Re-authorization link" copyLabel="Copy re-authorization link" value={created} note="Send this link to the account's owner. It works once and is not shown again." /> : null}
       <p className="text-sm text-gray-700">
         Account status now: <strong>{accountStatusLabel}</strong>
       </p>

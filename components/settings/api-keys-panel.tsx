@@ -76,7 +76,7 @@ export function CreateApiKeyForm() {
       <Button type="submit" variant="primary" loading={pending} loadingLabel="Creating key…">
         Create API key
       </Button>
-      {created ? <CopyOnce label="API key" value={created} note="Copy this key now: it is shown only once and stored only as a hash." /> : null}
+      {created ? <CopyOnce label="API key" copyLabel="Copy API key" value={created} note="Copy this key now: it is shown only once and stored only as a hash." /> : null}
     </form>
   );
 }

@@ -4,7 +4,7 @@ import { useState } from "react";
 import { Button } from "@/components/ui/button";
 
 /** A secret or link shown once, with a copy button. */
-export function CopyOnce({ label, value, note }: { label: string; value: string; note: string }) {
+export function CopyOnce({ label, value, note, copyLabel }: { label: string; value: string; note: string; copyLabel: string }) {
   const [copied, setCopied] = useState(false);
   return (
     <div className="space-y-2 rounded-md border border-amber-300 bg-amber-50 p-3">
@@ -18,7 +18,7 @@ export function CopyOnce({ label, value, note }: { label: string; value: string;
             void navigator.clipboard?.writeText(value).then(() => setCopied(true), () => setCopied(false));
           }}
         >
-          {copied ? "Copied" : `Copy ${label.toLowerCase()}`}
+          {copied ? "Copied" : copyLabel}
         </Button>
       </div>
     </div>

@@ -67,7 +67,7 @@ export function InviteMemberForm({ canGrantOwner }: { canGrantOwner: boolean }) 
         </Button>
       </div>
       {result ? <Notice tone={result.ok ? "success" : "error"}>{result.text}</Notice> : null}
-      {result?.link ? <CopyOnce label="Invitation link" value={result.link} note="The invitation link works once, for 7 days. It is not shown again." /> : null}
+      {result?.link ? <CopyOnce label="Invitation link" copyLabel="Copy invitation link" value={result.link} note="The invitation link works once, for 7 days. It is not shown again." /> : null}
     </form>
   );
 }

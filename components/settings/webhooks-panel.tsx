@@ -60,7 +60,7 @@ export function CreateWebhookEndpointForm() {
       <Button type="submit" variant="primary" loading={pending} loadingLabel="Adding endpoint…">
         Add endpoint
       </Button>
-      {secret ? <CopyOnce label="Signing secret" value={secret} note="Copy the signing secret now: it is not shown again. Verify deliveries with it (any Standard Webhooks library)." /> : null}
+      {secret ? <CopyOnce label="Signing secret" copyLabel="Copy signing secret" value={secret} note="Copy the signing secret now: it is not shown again. Verify deliveries with it (any Standard Webhooks library)." /> : null}
     </form>
   );
 }
