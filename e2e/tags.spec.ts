@@ -17,10 +17,10 @@ test("tags are set on an account and in bulk from the table, and the table, time
 
   // One account, on its page.
   await page.goto(`/accounts/${firstId}`);
-  await page.getByLabel("Tags").fill("EU, vip");
+  await page.getByLabel("Tags", { exact: true }).fill("EU, vip");
   await page.getByRole("button", { name: "Update tags" }).click();
   await expect(page.getByText("Tags saved.")).toBeVisible();
-  await page.getByLabel("Tags").fill("bad tag!");
+  await page.getByLabel("Tags", { exact: true }).fill("bad tag!");
   await page.getByRole("button", { name: "Update tags" }).click();
   await expect(page.getByText('"tag!" is not a valid tag.')).toBeVisible();
 
