@@ -42,10 +42,11 @@ export function createDbClient(databaseUrl: string, options: CreateDbClientOptio
       // A lost connection must not crash the process: the next query opens a new one (and fails clearly if it cannot).
       { onPoolError: () => {}, onConnectionError: () => {} },
     ),
-    // Tokens stay out of every result unless a query asks: omit: { accessToken: false, refreshToken: false }.
+    // Tokens and secrets stay out of every result unless a query asks: omit: { accessToken: false, … }.
     omit: {
       ebayAccount: { accessToken: true, refreshToken: true, authNAuthToken: true },
       oAuthState: { authNAuthSessionId: true },
+      webhookEndpoint: { signingSecret: true },
     },
   });
   const cipher = () => options.tokenCipher ?? defaultTokenCipher();
@@ -78,9 +79,9 @@ export function databaseUrlOf(client: Db): string {
 export type Db = ReturnType<typeof createDbClient>;
 export type DbTransaction = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
-// Column names, on whichever model: the OAuth tokens, the Auth'n'Auth token, and the Auth'n'Auth SessionID that
-// FetchToken turns into a token while a sign-in is pending.
-const TOKEN_FIELDS = new Set(["accessToken", "refreshToken", "authNAuthToken", "authNAuthSessionId"]);
+// Sealed on write and opened on read, whatever the model: the OAuth tokens, the Auth'n'Auth token, the Auth'n'Auth
+// SessionID that FetchToken turns into a token while a sign-in is pending, and webhook endpoints' signing secrets.
+const TOKEN_FIELDS = new Set(["accessToken", "refreshToken", "authNAuthToken", "authNAuthSessionId", "signingSecret"]);
 // Args that hold data to write; anything else (where, select, orderBy…) is left as given.
 const WRITE_KEYS = new Set(["data", "create", "update"]);
 

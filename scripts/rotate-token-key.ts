@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   try {
     const counts = await rotateStoredTokens(db, cipher);
     console.log(
-      `accounts ${counts.accounts}: re-encrypted ${counts.reencrypted}, already current ${counts.alreadyCurrent}, ` +
+      `accounts ${counts.accounts}, webhook endpoints ${counts.webhookEndpoints}: re-encrypted ${counts.reencrypted}, already current ${counts.alreadyCurrent}, ` +
         `plaintext sealed ${counts.sealedPlaintext}, changed concurrently ${counts.changedConcurrently}, unreadable ${counts.unreadable}`,
     );
     if (counts.unreadable > 0) {

@@ -25,8 +25,9 @@ import {
 } from "@/lib/accounts/list-view";
 import { SelectAllCheckbox, SelectRowCheckbox, useRowSelection, type RowSelection } from "@/components/checks/row-selection";
 import { BulkCheckToolbar } from "@/components/checks/bulk-check-toolbar";
+import { BulkTagToolbar } from "@/components/accounts/bulk-tag-toolbar";
 
-type Permissions = { canTest: boolean; canRecreate: boolean; canConnect: boolean };
+type Permissions = { canTest: boolean; canRecreate: boolean; canConnect: boolean; canTag?: boolean };
 
 async function fetchAccounts(viewQuery: string): Promise<AccountsResponse> {
   const response = await fetch(viewQuery ? `/api/accounts?${viewQuery}` : "/api/accounts", { cache: "no-store" });
@@ -138,13 +139,19 @@ export function AccountsTable({
         <BulkCheckToolbar
           selection={selection}
           filter={
-            filter === "all"
+            filter === "all" && !view.tag
               ? null
-              : { status: filter, label: STATUS_FILTER_LABELS[filter], checkableCount: filter === "disconnected" ? 0 : total }
+              : {
+                  status: filter,
+                  label: view.tag ? `${STATUS_FILTER_LABELS[filter]}, tag ${view.tag}` : STATUS_FILTER_LABELS[filter],
+                  checkableCount: filter === "disconnected" ? 0 : total,
+                  tag: view.tag ?? null,
+                }
           }
           connectedCount={connectedCount}
         />
       ) : null}
+      {permissions.canTag ? <BulkTagToolbar selection={selection} /> : null}
       <DataTable caption="Connected eBay accounts">
         <TableHead>
           <tr>
@@ -223,6 +230,15 @@ function AccountRow({
           {account.ebayUsername && account.ebayUsername !== account.name ? `${account.ebayUsername} · ` : ""}
           {account.ebayUserIdKnown ? <span title="eBay user id (never changes)">{account.ebayUserId}</span> : <span>Auth&apos;n&apos;Auth token</span>}
         </div>
+        {account.tags.length > 0 ? (
+          <div className="mt-1 flex flex-wrap gap-1" aria-label={`Tags of ${account.name}`}>
+            {account.tags.map((tag) => (
+              <span key={tag} className="rounded bg-gray-100 px-1.5 py-0.5 text-xs text-gray-700">
+                {tag}
+              </span>
+            ))}
+          </div>
+        ) : null}
       </Td>
       <Td>
         <div>{account.marketplaceId ?? "—"}</div>

@@ -9,6 +9,7 @@ export const NAV_ITEMS = [
   { href: "/runs", label: "Bulk checks" },
   { href: "/timeline", label: "Timeline" },
   { href: "/audit", label: "Audit history" },
+  { href: "/settings/members", label: "Settings" },
 ] as const;
 
 export function MainNav() {
@@ -16,7 +17,7 @@ export function MainNav() {
   return (
     <nav aria-label="Main" className="-mb-px flex gap-1 overflow-x-auto">
       {NAV_ITEMS.map((item) => {
-        const current = pathname === item.href || pathname.startsWith(`${item.href}/`);
+        const current = pathname === item.href || pathname.startsWith(`${item.href}/`) || (item.href === "/settings/members" && pathname.startsWith("/settings"));
         return (
           <Link
             key={item.href}

@@ -13,7 +13,7 @@ type Props = {
    * The active status filter, else null: the server resolves "every account in this filter" itself (the
    * table holds one page of rows); `checkableCount` is how many connected accounts match it on all pages.
    */
-  filter: { status: StatusFilter; label: string; checkableCount: number } | null;
+  filter: { status: StatusFilter; label: string; checkableCount: number; tag?: string | null } | null;
   connectedCount: number;
 };
 
@@ -69,7 +69,7 @@ export function BulkCheckToolbar({ selection, filter, connectedCount }: Props) {
           disabled={filter.checkableCount === 0 || busy}
           loading={busy && pending === "filter"}
           loadingLabel="Starting check…"
-          onClick={() => start("filter", { scope: "filter", status: filter.status })}
+          onClick={() => start("filter", { scope: "filter", status: filter.status, ...(filter.tag ? { tag: filter.tag } : {}) })}
         >
           Check all in this filter ({filter.checkableCount})
         </Button>

@@ -10,22 +10,12 @@ import { saveAlertSettingsAction } from "@/app/(app)/settings/actions/save-alert
 
 export type AlertSettingsFormValues = {
   emailRecipients: string;
-  webhookUrl: string;
-  hasWebhookSecret: boolean;
   warningDays: number;
 };
-
-function randomSecret(): string {
-  const bytes = new Uint8Array(24);
-  crypto.getRandomValues(bytes);
-  return `whsec_${Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("")}`;
-}
 
 export function AlertSettingsForm({ initial, ownersFallback }: { initial: AlertSettingsFormValues; ownersFallback: string[] }) {
   const router = useRouter();
   const [recipients, setRecipients] = useState(initial.emailRecipients);
-  const [webhookUrl, setWebhookUrl] = useState(initial.webhookUrl);
-  const [webhookSecret, setWebhookSecret] = useState("");
   const [warningDays, setWarningDays] = useState(String(initial.warningDays));
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
@@ -38,10 +28,9 @@ export function AlertSettingsForm({ initial, ownersFallback }: { initial: AlertS
       onSubmit={(event) => {
         event.preventDefault();
         startTransition(async () => {
-          const result = await saveAlertSettingsAction({ emailRecipients: recipients, webhookUrl, webhookSecret, warningDays });
+          const result = await saveAlertSettingsAction({ emailRecipients: recipients, warningDays });
           if (result.ok) {
             setErrors({});
-            setWebhookSecret("");
             setMessage({ ok: true, text: "Alert settings saved." });
             router.refresh();
           } else {
@@ -91,54 +80,6 @@ export function AlertSettingsForm({ initial, ownersFallback }: { initial: AlertS
           invalid={Boolean(errors.warningDays)}
           aria-describedby={fieldDescribedBy("alert-warning-days", { hint: true, error: errors.warningDays })}
         />
-      </Field>
-
-      <Field
-        id="alert-webhook-url"
-        label="Webhook URL"
-        optional
-        hint='JSON POST for Slack-like tools (a "text" field is included), to an https:// address on the public internet. Leave empty for no webhook.'
-        error={errors.webhookUrl}
-      >
-        <Input
-          id="alert-webhook-url"
-          name="webhookUrl"
-          type="url"
-          value={webhookUrl}
-          onChange={(event) => setWebhookUrl(event.target.value)}
-          invalid={Boolean(errors.webhookUrl)}
-          aria-describedby={fieldDescribedBy("alert-webhook-url", { hint: true, error: errors.webhookUrl })}
-          placeholder="https://hooks.slack.com/services/…"
-        />
-      </Field>
-
-      <Field
-        id="alert-webhook-secret"
-        label="Webhook signing secret"
-        optional
-        hint={
-          initial.hasWebhookSecret
-            ? "A secret is set (it is never shown again). Enter a new one to replace it."
-            : "Each request carries X-ChannelKeys-Signature: sha256=HMAC(secret, timestamp + '.' + body) and X-ChannelKeys-Timestamp."
-        }
-        error={errors.webhookSecret}
-      >
-        <div className="flex gap-2">
-          <Input
-            id="alert-webhook-secret"
-            name="webhookSecret"
-            autoComplete="off"
-            spellCheck={false}
-            value={webhookSecret}
-            onChange={(event) => setWebhookSecret(event.target.value)}
-            invalid={Boolean(errors.webhookSecret)}
-            aria-describedby={fieldDescribedBy("alert-webhook-secret", { hint: true, error: errors.webhookSecret })}
-            placeholder={initial.hasWebhookSecret ? "•••••••• (unchanged)" : ""}
-          />
-          <Button type="button" onClick={() => setWebhookSecret(randomSecret())}>
-            Generate
-          </Button>
-        </div>
       </Field>
 
       {message ? (

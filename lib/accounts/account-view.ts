@@ -33,6 +33,7 @@ export const ACCOUNT_VIEW_SELECT = {
   authNAuthStatus: true,
   authNAuthCause: true,
   authNAuthEbayWarningAt: true,
+  tags: true,
 } as const;
 
 type AccountRow = Prisma.EbayAccountGetPayload<{ select: typeof ACCOUNT_VIEW_SELECT }>;
@@ -68,6 +69,7 @@ export type AccountView = {
   authNAuth: (CredentialView & { ebayWarnedAt: string | null }) | null;
   /** Configured OAuth scopes this account has not granted: "needs consent for new permissions" (not an error). */
   missingScopes: string[];
+  tags: string[];
 };
 
 export type CredentialView = { status: string; cause: string | null; expiresAt: string | null };
@@ -110,6 +112,7 @@ export function toAccountView(row: AccountRow, configuredScopes: readonly string
       ? { ...credentials.authNAuth, expiresAt: iso(row.authNAuthExpiresAt), ebayWarnedAt: iso(row.authNAuthEbayWarningAt) }
       : null,
     missingScopes: credentials.oauth && row.status !== "disconnected" ? configuredScopes.filter((scope) => !granted.has(scope)) : [],
+    tags: row.tags,
   };
 }
 

@@ -2,7 +2,7 @@ import "server-only";
 import type { Db } from "@/lib/db";
 import { getEbayConfig } from "@/lib/ebay/config";
 import { buildAuthNAuthSignInUrl, getSessionId } from "@/lib/ebay/trading";
-import { createOAuthState, type OAuthIntent } from "@/lib/accounts/oauth-state";
+import { createOAuthState } from "@/lib/accounts/oauth-state";
 
 // eBay's Auth'n'Auth sign-in sends the browser back with only the seller's username: no state of ours. So the
 // single-use state rides in a cookie of this browser instead, scoped to the callback, HttpOnly and SameSite=Lax (a
@@ -43,7 +43,7 @@ export function clearedAuthNAuthStateCookie(): string {
  */
 export async function startAuthNAuthSignIn(
   client: Db,
-  input: { workspaceId: string; userId: string; intent: OAuthIntent; accountId?: string; bothTokens?: boolean },
+  input: { workspaceId: string; userId: string; intent: "connect" | "recreate"; accountId?: string; bothTokens?: boolean },
 ): Promise<{ signInUrl: string; cookie: CookieSpec }> {
   const config = getEbayConfig();
   const sessionId = await getSessionId(config);

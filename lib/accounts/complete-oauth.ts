@@ -12,6 +12,7 @@ import type { OAuthStateRecord } from "@/lib/accounts/oauth-state";
 import { accountDisplayName } from "@/lib/accounts/account-name";
 import { isProvisionalEbayUserId, sameEbayUsername } from "@/lib/accounts/provisional-user-id";
 import { columnsAfterCredentialVerdict } from "@/lib/tokens/credentials";
+import { queueWebhookEventInTransaction } from "@/lib/webhooks/deliveries";
 
 export type OAuthCompletion =
   | { kind: "connected"; accountId: string; accountName: string; reconnected: boolean }
@@ -19,7 +20,7 @@ export type OAuthCompletion =
   | { kind: "wrong_account"; accountId: string; accountName: string; signedInAs: string }
   | { kind: "account_gone" };
 
-type Actor = { userId: string; label: string };
+type Actor = { userId: string | null; label: string };
 
 /**
  * Finishes a consent that eBay redirected back with: exchanges the code, asks eBay who consented,
@@ -110,6 +111,11 @@ export async function completeOAuth(
     });
     // A repaired account may end a warning at once ("working again"), not at the next minute's upkeep.
     await addJob(client, warningEvaluationJob(state.workspaceId));
+    await queueWebhookEventInTransaction(client, {
+      workspaceId: state.workspaceId,
+      type: "account.recreated",
+      data: { account: { id: account.id, name: accountName, ebayUserId: account.ebayUserId }, status: "healthy", previousStatus: account.status },
+    });
     return { kind: "recreated", accountId: account.id, accountName, bothTokens: state.bothTokens && account.authNAuthExpiresAt !== null };
   }
 
@@ -180,6 +186,11 @@ export async function completeOAuth(
     changes: existing ? { status: [existing.status, "healthy"] } : undefined,
   });
   if (existing) await addJob(client, warningEvaluationJob(state.workspaceId));
+  await queueWebhookEventInTransaction(client, {
+    workspaceId: state.workspaceId,
+    type: "account.connected",
+    data: { account: { id: accountId, name: accountName, ebayUserId: ebayUser.userId }, status: "healthy", reconnected: Boolean(existing), via: "consent" },
+  });
   return { kind: "connected", accountId, accountName, reconnected: Boolean(existing) };
 }
 

@@ -9,6 +9,7 @@ import { revokeAuthNAuthToken } from "@/lib/ebay/trading";
 import { accountDisplayName } from "@/lib/accounts/account-name";
 import { EBAY_THIRD_PARTY_AUTHORIZATIONS_PATH } from "@/lib/accounts/ebay-paths";
 import type { Actor } from "@/lib/accounts/test-account";
+import { queueWebhookEventInTransaction } from "@/lib/webhooks/deliveries";
 
 
 /**
@@ -81,5 +82,10 @@ export async function disconnectAccount(
   });
   // Its open warnings are resolved at once rather than at the next minute's upkeep.
   await addJob(client, warningEvaluationJob(input.workspaceId));
+  await queueWebhookEventInTransaction(client, {
+    workspaceId: input.workspaceId,
+    type: "account.disconnected",
+    data: { account: { id: account.id, name: accountName, ebayUserId: account.ebayUserId }, status: "disconnected", revokedAtEbay },
+  });
   return { revokedAtEbay, accountName };
 }

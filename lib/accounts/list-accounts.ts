@@ -33,7 +33,14 @@ export type ListAccountsInput = {
   now: Date;
   warningDays?: number;
   pageSize?: number;
+  /** Only accounts with this tag (lib/accounts/tags.ts). */
+  tag?: string | null;
 };
+
+/** "AND the account has this tag", or nothing. Uses the GIN index on "tags". */
+function tagSql(tag: string | null | undefined): Prisma.Sql {
+  return tag ? Prisma.sql`AND "tags" @> ARRAY[${tag}]::text[]` : Prisma.empty;
+}
 
 // The expiring cut-off is exactly isExpiring's (expiresAt - now <= warningDays), to the millisecond: timestamptz(3).
 function expiringCutoff(now: Date, warningDays: number): Date {
@@ -92,13 +99,13 @@ type StatusCountRow = { status: string; total: number | bigint; expiring: number
 /** Every pill's count from one GROUP BY (expiring is a conditional sum inside it). */
 export async function countAccountsByFilter(
   db: Db,
-  input: { workspaceId: string; now: Date; warningDays?: number },
+  input: { workspaceId: string; now: Date; warningDays?: number; tag?: string | null },
 ): Promise<AccountFilterCounts> {
   const cutoff = expiringCutoff(input.now, input.warningDays ?? DEFAULT_EXPIRY_WARNING_DAYS);
   const rows = await db.$queryRaw<StatusCountRow[]>(Prisma.sql`
     SELECT "status", COUNT(*) AS total, COUNT(*) FILTER (WHERE ${expiringSql(cutoff)}) AS expiring
     FROM "EbayAccount"
-    WHERE "workspaceId" = ${input.workspaceId}
+    WHERE "workspaceId" = ${input.workspaceId} ${tagSql(input.tag)}
     GROUP BY "status"`);
   const counts = Object.fromEntries(STATUS_FILTERS.map((filter) => [filter, 0])) as AccountFilterCounts;
   for (const row of rows) {
@@ -114,7 +121,8 @@ export async function countAccountsByFilter(
 export async function listAccounts(db: Db, input: ListAccountsInput): Promise<AccountsPage> {
   const warningDays = input.warningDays ?? DEFAULT_EXPIRY_WARNING_DAYS;
   const pageSize = input.pageSize ?? ACCOUNTS_PAGE_SIZE;
-  const counts = await countAccountsByFilter(db, { workspaceId: input.workspaceId, now: input.now, warningDays });
+  const tag = input.tag ?? input.view.tag ?? null;
+  const counts = await countAccountsByFilter(db, { workspaceId: input.workspaceId, now: input.now, warningDays, tag });
   const total = counts[input.view.filter];
   const pageCount = Math.max(1, Math.ceil(total / pageSize));
   const page = Math.min(Math.max(1, Math.floor(input.view.page)), pageCount);
@@ -124,7 +132,7 @@ export async function listAccounts(db: Db, input: ListAccountsInput): Promise<Ac
   const cutoff = expiringCutoff(input.now, warningDays);
   const idRows = await db.$queryRaw<{ id: string }[]>(Prisma.sql`
     SELECT "id" FROM "EbayAccount"
-    WHERE "workspaceId" = ${input.workspaceId} AND ${filterSql(input.view.filter, cutoff)}
+    WHERE "workspaceId" = ${input.workspaceId} AND ${filterSql(input.view.filter, cutoff)} ${tagSql(tag)}
     ORDER BY ${orderBySql(input.view.sort, input.view.direction)}
     LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`);
   if (idRows.length === 0) return empty;
@@ -148,12 +156,12 @@ export async function listAccounts(db: Db, input: ListAccountsInput): Promise<Ac
  */
 export async function checkableAccountIdsInFilter(
   db: Db,
-  input: { workspaceId: string; filter: StatusFilter; now: Date; warningDays?: number },
+  input: { workspaceId: string; filter: StatusFilter; now: Date; warningDays?: number; tag?: string | null },
 ): Promise<string[]> {
   const cutoff = expiringCutoff(input.now, input.warningDays ?? DEFAULT_EXPIRY_WARNING_DAYS);
   const rows = await db.$queryRaw<{ id: string }[]>(Prisma.sql`
     SELECT "id" FROM "EbayAccount"
-    WHERE "workspaceId" = ${input.workspaceId} AND "status" <> 'disconnected' AND ${filterSql(input.filter, cutoff)}
+    WHERE "workspaceId" = ${input.workspaceId} AND "status" <> 'disconnected' AND ${filterSql(input.filter, cutoff)} ${tagSql(input.tag)}
     ORDER BY "createdAt" ASC, "id" ASC`);
   return rows.map((row) => row.id);
 }

@@ -1,6 +1,7 @@
 // How the accounts table is filtered, sorted and paged: shared by the server page (parsing the URL), the JSON
 // route (the same params for the live refresh), the bulk-check action and the client table (building links),
 // so it lives outside any "use client" module and imports nothing server-only.
+import { normalizeTag } from "@/lib/accounts/tags";
 export const SORT_KEYS = ["name", "status", "refreshExpiry", "lastChecked"] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
 
@@ -25,9 +26,9 @@ export const STATUS_FILTER_LABELS: Record<StatusFilter, string> = {
 export const ACCOUNTS_PAGE_SIZE = 50;
 
 /** `page` is 1-based; a number past the last page is clamped by the query, not here. */
-export type AccountsView = { filter: StatusFilter; sort: SortKey; direction: SortDirection; page: number };
+export type AccountsView = { filter: StatusFilter; sort: SortKey; direction: SortDirection; page: number; tag?: string | null };
 
-export const DEFAULT_ACCOUNTS_VIEW: AccountsView = { filter: "all", sort: "status", direction: "ascending", page: 1 };
+export const DEFAULT_ACCOUNTS_VIEW: AccountsView = { filter: "all", sort: "status", direction: "ascending", page: 1, tag: null };
 
 type RawParams = Record<string, string | string[] | undefined> | URLSearchParams;
 
@@ -51,6 +52,7 @@ export function parseAccountsView(params: RawParams): AccountsView {
     sort: pick(read(params, "sort"), SORT_KEYS, DEFAULT_ACCOUNTS_VIEW.sort),
     direction: pick(read(params, "dir"), SORT_DIRECTIONS, DEFAULT_ACCOUNTS_VIEW.direction),
     page: parsePage(read(params, "page")),
+    tag: normalizeTag(read(params, "tag") ?? ""),
   };
 }
 
@@ -61,6 +63,7 @@ export function accountsViewParams(view: AccountsView): Record<string, string | 
     sort: view.sort,
     dir: view.direction,
     page: view.page > 1 ? String(view.page) : undefined,
+    tag: view.tag ?? undefined,
   };
 }
 

@@ -29,7 +29,26 @@ export type AuditAction =
   | "check_run_cancel"
   | "alert_settings_update"
   | "audit_export"
-  | "ebay_account_deleted";
+  | "ebay_account_deleted"
+
+  | "account_tags_update"
+  | "account_import"
+  | "token_issue"
+  | "api_key_create"
+  | "api_key_revoke"
+  | "invitation_create"
+  | "invitation_revoke"
+  | "invitation_accept"
+  | "member_role_change"
+  | "member_remove"
+  | "member_leave"
+  | "webhook_endpoint_create"
+  | "webhook_endpoint_update"
+  | "webhook_endpoint_delete"
+  | "webhook_redeliver"
+  | "reauth_link_create"
+  | "reauth_link_revoke"
+  | "reauth_link_use";
 
 /** {field: [before, after]}: what a change set looks like in the history. */
 export type AuditChanges = Record<string, [unknown, unknown]>;

@@ -3,11 +3,12 @@ import { can, isAtLeast, isRole, minimumRoleFor, PERMISSIONS, permissionsOf, ROL
 
 // The whole matrix, written out: a change to who may do what must change this table too.
 const EXPECTED: Record<Role, Permission[]> = {
-  viewer: ["accounts:read", "audit:read"],
-  member: ["accounts:read", "audit:read", "accounts:test"],
+  viewer: ["accounts:read", "audit:read", "members:read"],
+  member: ["accounts:read", "audit:read", "members:read", "accounts:test"],
   admin: [
     "accounts:read",
     "audit:read",
+    "members:read",
     "accounts:test",
     "accounts:connect",
     "accounts:recreate",
@@ -15,6 +16,12 @@ const EXPECTED: Record<Role, Permission[]> = {
     "accounts:disconnect",
     "audit:export",
     "alerts:manage",
+    "accounts:tag",
+    "accounts:import",
+    "reauth_links:manage",
+    "members:manage",
+    "api_keys:manage",
+    "webhooks:manage",
   ],
   owner: [...PERMISSIONS],
 };

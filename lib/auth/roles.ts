@@ -15,10 +15,17 @@ export const PERMISSIONS = [
   "audit:export",
   "alerts:manage",
   "workspace:manage",
+  "members:read",
+  "members:manage",
+  "accounts:tag",
+  "accounts:import",
+  "reauth_links:manage",
+  "api_keys:manage",
+  "webhooks:manage",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-const VIEWER: readonly Permission[] = ["accounts:read", "audit:read"];
+const VIEWER: readonly Permission[] = ["accounts:read", "audit:read", "members:read"];
 const MEMBER: readonly Permission[] = [...VIEWER, "accounts:test"];
 const ADMIN: readonly Permission[] = [
   ...MEMBER,
@@ -29,6 +36,15 @@ const ADMIN: readonly Permission[] = [
   "audit:export",
   // Agencies run accounts for sellers: the people who repair tokens also decide who hears about breakage.
   "alerts:manage",
+  "accounts:tag",
+  "accounts:import",
+  // A link that lets an agency's client consent again for one account is a re-create, handed to someone else.
+  "reauth_links:manage",
+  // Inviting, changing roles and removing (never the owner role: lib/members/ enforces that an admin cannot grant,
+  // change or remove an owner), API keys and webhooks: the integration work an agency's admins do.
+  "members:manage",
+  "api_keys:manage",
+  "webhooks:manage",
 ];
 
 const PERMISSIONS_BY_ROLE: Record<Role, ReadonlySet<Permission>> = {

@@ -4,6 +4,7 @@ import { Prisma } from "@/lib/generated/prisma/client";
 import { recordAuditEvent } from "@/lib/audit/record";
 import { summarizeCheckRun } from "@/lib/checks/run-summary";
 import { CHECK_RUN_PROGRESS_CHANNEL } from "@/lib/checks/run-progress-channel";
+import { queueWebhookEventInTransaction } from "@/lib/webhooks/deliveries";
 
 /**
  * Ends the run once none of its items is pending or running: completed, or cancelled if a cancel was asked for.
@@ -41,5 +42,13 @@ export async function finishCheckRunIfDone(db: Db, runId: string): Promise<boole
     runId,
   });
   await db.$executeRaw(Prisma.sql`SELECT pg_notify(${CHECK_RUN_PROGRESS_CHANNEL}, ${runId})`);
+  await queueWebhookEventInTransaction(db, {
+    workspaceId: run.workspaceId,
+    type: "check_run.completed",
+    data: {
+      checkRun: { id: runId, status: run.status, total: summary.total, finished: summary.finished },
+      summary: { healthy: summary.healthy, needsReauth: summary.needsReauth, ebayUnavailable: summary.ebayUnavailable, notChecked: summary.notChecked, cancelled: summary.cancelled },
+    },
+  });
   return true;
 }

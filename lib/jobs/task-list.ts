@@ -7,6 +7,7 @@ import { runReadEbayQuotaJob } from "@/lib/checks/quota-guard";
 import { runUpkeepChecksJob, runUpkeepWarningsJob } from "@/lib/upkeep/upkeep-tasks";
 import { runDeliverWarningJob, runEvaluateWarningsJob } from "@/lib/warnings/warning-tasks";
 import { runEbayNotificationJob } from "@/lib/notifications/notification-task";
+import { runDeliverWebhookJob } from "@/lib/webhooks/deliveries";
 
 export function createTaskList(db: Db): TaskList & Record<TaskName, TaskList[string]> {
   return {
@@ -17,5 +18,6 @@ export function createTaskList(db: Db): TaskList & Record<TaskName, TaskList[str
     "evaluate-warnings": (payload) => runEvaluateWarningsJob(db, payload),
     "deliver-warning": (payload, helpers) => runDeliverWarningJob(db, payload, helpers),
     "ebay-notification": (payload) => runEbayNotificationJob(db, payload),
+    "deliver-webhook": (payload, helpers) => runDeliverWebhookJob(db, payload, helpers),
   };
 }

@@ -1,5 +1,5 @@
 // Every kind of job ChannelKeys puts on the queue. The handlers live with their domain (lib/checks, lib/upkeep,
-// lib/warnings); lib/jobs/task-list.ts maps these names to them.
+// lib/warnings, lib/webhooks); lib/jobs/task-list.ts maps these names to them.
 export const TASK_NAMES = [
   "check-run-item",
   "read-ebay-quota",
@@ -8,6 +8,7 @@ export const TASK_NAMES = [
   "evaluate-warnings",
   "deliver-warning",
   "ebay-notification",
+  "deliver-webhook",
 ] as const;
 
 export type TaskName = (typeof TASK_NAMES)[number];

@@ -1,17 +1,11 @@
-// Where a workspace's warnings go. The webhook secret is stored sealed with the token cipher and only
-// opened here, for signing; screens get "a secret is set", never the secret.
+// Who gets a workspace's warnings by email, and how early. (Webhooks are endpoints of their own: lib/webhooks.)
 import type { Db } from "@/lib/db";
-import { decryptToken } from "@/lib/crypto/token-cipher";
 import { DEFAULT_EXPIRY_WARNING_DAYS } from "@/lib/tokens/status-copy";
 
 export type ResolvedAlertSettings = {
   recipients: string[];
   /** True when no settings were saved yet and the recipients are the workspace's owners. */
   recipientsAreOwners: boolean;
-  webhookUrl: string | null;
-  webhookSecret: string | null;
-  /** A secret is stored but cannot be opened (the encryption keys changed without re-sealing it). */
-  webhookSecretUnreadable: boolean;
   warningDays: number;
 };
 
@@ -45,27 +39,12 @@ export async function resolveAlertSettings(db: Db, workspaceId: string): Promise
     return {
       recipients: owners.map((owner) => owner.user.email),
       recipientsAreOwners: true,
-      webhookUrl: null,
-      webhookSecret: null,
-      webhookSecretUnreadable: false,
       warningDays: DEFAULT_EXPIRY_WARNING_DAYS,
     };
-  }
-  let webhookSecret: string | null = null;
-  let webhookSecretUnreadable = false;
-  if (settings.webhookSecret) {
-    try {
-      webhookSecret = decryptToken(settings.webhookSecret);
-    } catch {
-      webhookSecretUnreadable = true;
-    }
   }
   return {
     recipients: parseRecipients(settings.emailRecipients),
     recipientsAreOwners: false,
-    webhookUrl: settings.webhookUrl,
-    webhookSecret,
-    webhookSecretUnreadable,
     warningDays: settings.warningDays,
   };
 }

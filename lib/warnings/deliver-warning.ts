@@ -1,20 +1,19 @@
-// Sends one raised warning by email and webhook: the deliver-warning job (lib/warnings/warning-jobs.ts), one per
-// warning, queued in the same transaction that raised it. The queue gives it to one worker at a time and retries it
-// with backoff for about a day; each channel is marked sent (emailedAt / webhookSentAt) right after it succeeds, so
-// a retry sends only what did not go out. Which channels are due is decided from the fresh row: a channel that is
-// not set up is not due, and a warning with nothing left due is settled. The last failure is kept on the warning
-// (deliveryError) and shown on the notifications page; after the last attempt the warning is settled as given up.
+// Sends one raised warning by email: the deliver-warning job (lib/warnings/warning-jobs.ts), one per warning, queued
+// in the same transaction that raised it. The queue gives it to one worker at a time and retries it with backoff for
+// about a day; the email is marked sent (emailedAt) right after it succeeds, so a retry never sends it twice. Whether
+// it is due is decided from the fresh row: no SMTP or no recipients means nothing is due, and the warning is settled.
+// Webhooks are not sent here: raising a warning queues an account.* event to the workspace's webhook endpoints
+// (lib/webhooks/deliveries.ts), each with deliveries of its own (webhookSentAt is kept for warnings sent before).
+// The last failure is kept on the warning (deliveryError) and shown on the notifications page; after the last attempt the warning is settled as given up.
 import type { Db } from "@/lib/db";
 import type { WarningConfig } from "@/lib/upkeep/upkeep-config";
 import { resolveAlertSettings } from "@/lib/warnings/alert-settings";
 import { sendMail } from "@/lib/warnings/smtp-client";
-import { postWebhook, type WebhookPayload } from "@/lib/warnings/webhook";
-import { webhookPrivateTargetsAllowed } from "@/lib/warnings/webhook-target";
+import type { WebhookPayload } from "@/lib/warnings/webhook";
 import { absoluteUrl } from "@/lib/warnings/warning-copy";
 
 export type DeliveryOutcome = {
   emailed: boolean;
-  webhookSent: boolean;
   /** Something due did not go out (the job should be retried, unless this was its last attempt). */
   stillDue: boolean;
   deliveryError: string | null;
@@ -27,8 +26,6 @@ export type DeliverWarningInput = {
   config: WarningConfig;
   /** The queue will not try again after this attempt: a failure settles the warning as given up. */
   lastAttempt: boolean;
-  /** Private and loopback webhook targets (default: WEBHOOK_ALLOW_PRIVATE_NETWORKS or emulated eBay). */
-  allowPrivateWebhookTargets?: boolean;
 };
 
 type PendingWarning = {
@@ -42,7 +39,6 @@ type PendingWarning = {
   fixPath: string | null;
   createdAt: Date;
   emailedAt: Date | null;
-  webhookSentAt: Date | null;
   deliveryError: string | null;
   deliverySettledAt: Date | null;
 };
@@ -62,7 +58,6 @@ export async function deliverWarning(db: Db, input: DeliverWarningInput): Promis
       fixPath: true,
       createdAt: true,
       emailedAt: true,
-      webhookSentAt: true,
       deliveryError: true,
       deliverySettledAt: true,
     },
@@ -71,7 +66,7 @@ export async function deliverWarning(db: Db, input: DeliverWarningInput): Promis
   const settings = await resolveAlertSettings(db, warning.workspaceId);
   const workspace = await db.workspace.findUnique({ where: { id: warning.workspaceId }, select: { id: true, name: true } });
   if (!workspace) return null;
-  const outcome: DeliveryOutcome = { emailed: false, webhookSent: false, stillDue: false, deliveryError: null };
+  const outcome: DeliveryOutcome = { emailed: false, stillDue: false, deliveryError: null };
   const problems: string[] = [];
 
   const emailDue = warning.emailedAt === null && config.smtpUrl !== null && settings.recipients.length > 0;
@@ -83,25 +78,6 @@ export async function deliverWarning(db: Db, input: DeliverWarningInput): Promis
     } catch (error) {
       outcome.stillDue = true;
       problems.push(`Email: ${safeMessage(error)}`);
-    }
-  }
-
-  const webhookDue = warning.webhookSentAt === null && settings.webhookUrl !== null;
-  if (webhookDue && settings.webhookSecretUnreadable) {
-    outcome.stillDue = true;
-    problems.push("Webhook: the signing secret can no longer be read; save a new one in Settings.");
-  } else if (webhookDue && settings.webhookSecret) {
-    try {
-      await postWebhook(settings.webhookUrl!, settings.webhookSecret, await webhookPayloadFor(db, warning, workspace, config, now), {
-        timeoutMs: config.webhookTimeoutMs,
-        deliveryId: warning.id,
-        allowPrivateNetworks: input.allowPrivateWebhookTargets ?? webhookPrivateTargetsAllowed(),
-      });
-      await db.warning.updateMany({ where: { id: warning.id, webhookSentAt: null }, data: { webhookSentAt: now } });
-      outcome.webhookSent = true;
-    } catch (error) {
-      outcome.stillDue = true;
-      problems.push(`Webhook: ${safeMessage(error)}`);
     }
   }
 
@@ -117,19 +93,6 @@ export async function deliverWarning(db: Db, input: DeliverWarningInput): Promis
     },
   });
   return outcome;
-}
-
-async function webhookPayloadFor(
-  db: Db,
-  warning: PendingWarning,
-  workspace: { id: string; name: string },
-  config: WarningConfig,
-  now: Date,
-): Promise<WebhookPayload> {
-  const account = warning.accountId
-    ? await db.ebayAccount.findUnique({ where: { id: warning.accountId }, select: { status: true, statusCause: true } })
-    : null;
-  return webhookPayload(warning, workspace, account, config, now);
 }
 
 export function composeEmail(
@@ -155,6 +118,7 @@ export function composeEmail(
   return { from: config.emailFrom, to: recipients, subject: `[ChannelKeys] ${warning.title}`, text: lines.join("\n") };
 }
 
+/** The body a webhook endpoint moved from the old alert settings receives for a warning, as it always did. */
 export function webhookPayload(
   warning: Pick<PendingWarning, "kind" | "accountId" | "accountName" | "title" | "message" | "fixPath">,
   workspace: { id: string; name: string },
@@ -180,6 +144,6 @@ export function webhookPayload(
 // Errors from our own SMTP client and webhook sender are written for people and hold no secrets;
 // anything else is summarised rather than echoed.
 function safeMessage(error: unknown): string {
-  if (error instanceof Error && (error.name === "SmtpError" || error.name === "WebhookDeliveryError")) return error.message.slice(0, 240);
+  if (error instanceof Error && error.name === "SmtpError") return error.message.slice(0, 240);
   return "delivery failed unexpectedly";
 }

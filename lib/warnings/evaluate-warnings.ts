@@ -10,6 +10,9 @@ import { accountDisplayName } from "@/lib/accounts/account-name";
 import { isUniqueViolation } from "@/lib/db-errors";
 import { addJob } from "@/lib/jobs/add-job";
 import { deliverWarningJob } from "@/lib/warnings/warning-jobs";
+import { webhookPayload } from "@/lib/warnings/deliver-warning";
+import { queueWebhookEvent } from "@/lib/webhooks/deliveries";
+import { WARNING_EVENT_TYPES } from "@/lib/webhooks/events";
 import { warningDaysOf } from "@/lib/warnings/alert-settings";
 import { logUnexpectedError } from "@/lib/actions/log-unexpected-error";
 import type { WarningConfig } from "@/lib/upkeep/upkeep-config";
@@ -163,7 +166,7 @@ async function evaluateAccount(
     await resolve((warning) => warning.kind === "unavailable" || warning.kind === "expiring");
     const held = account.failureStreak >= config.holdChecks || heldMs >= config.holdSeconds * 1000;
     if (held && account.alertedStatus !== "needs_reauth") {
-      const raised = await raise(db, account, "needs_reauth", `status:${account.id}:needs_reauth:${observedSince.toISOString()}`, needsReauthCopy(warningAccount), now);
+      const raised = await raise(db, account, "needs_reauth", `status:${account.id}:needs_reauth:${observedSince.toISOString()}`, needsReauthCopy(warningAccount), now, config);
       if (raised) evaluation.raised.push(raised);
       await setAlerted("needs_reauth");
     }
@@ -174,13 +177,13 @@ async function evaluateAccount(
     const held = heldMs >= config.unavailableHoldSeconds * 1000;
     if (held && account.alertedStatus === null) {
       const copy = unavailableCopy(warningAccount, heldMs / 3_600_000);
-      const raised = await raise(db, account, "unavailable", `status:${account.id}:unavailable:${observedSince.toISOString()}`, copy, now);
+      const raised = await raise(db, account, "unavailable", `status:${account.id}:unavailable:${observedSince.toISOString()}`, copy, now, config);
       if (raised) evaluation.raised.push(raised);
       await setAlerted("ebay_unavailable");
     }
   } else if (status === "healthy" && account.alertedStatus !== null && PROBLEM_STATUSES.has(account.alertedStatus)) {
     await resolve((warning) => warning.kind === "needs_reauth" || warning.kind === "unavailable");
-    const raised = await raise(db, account, "recovered", `recovered:${account.id}:${observedSince.toISOString()}`, recoveredCopy(warningAccount), now, { resolved: true });
+    const raised = await raise(db, account, "recovered", `recovered:${account.id}:${observedSince.toISOString()}`, recoveredCopy(warningAccount), now, config, { resolved: true });
     if (raised) evaluation.raised.push(raised);
     await setAlerted(null);
   }
@@ -233,7 +236,7 @@ async function evaluateExpiry(
     const dedupeKey = `${token.prefix}${account.id}:${expiresAt.getTime()}:${tightest}`;
     await resolve((warning) => ofThisToken(warning) && warning.dedupeKey !== dedupeKey);
     if (open.some((warning) => warning.dedupeKey === dedupeKey)) continue;
-    const raised = await raise(db, account, "expiring", dedupeKey, token.copy(expiresAt), now);
+    const raised = await raise(db, account, "expiring", dedupeKey, token.copy(expiresAt), now, config);
     if (raised) evaluation.raised.push(raised);
   }
 }
@@ -245,10 +248,12 @@ async function raise(
   dedupeKey: string,
   copy: WarningCopy,
   now: Date,
+  config: WarningConfig,
   options: { resolved?: boolean } = {},
 ): Promise<RaisedWarning | null> {
   try {
-    // Raised and queued for delivery together: a warning never exists without its delivery job.
+    // Raised and queued for delivery together: a warning never exists without its email job and its webhook events.
+    const workspace = await db.workspace.findUnique({ where: { id: account.workspaceId }, select: { id: true, name: true } });
     const warning = await db.$transaction(async (transaction) => {
       const created = await transaction.warning.create({
         data: {
@@ -266,6 +271,38 @@ async function raise(
         select: { id: true },
       });
       await addJob(transaction, deliverWarningJob(created.id));
+      const accountName = accountDisplayName(account);
+      const warningFacts = { kind, accountId: account.id, accountName, title: copy.title, message: copy.message, fixPath: copy.fixPath };
+      await queueWebhookEvent(
+        transaction,
+        {
+          workspaceId: account.workspaceId,
+          type: WARNING_EVENT_TYPES[kind],
+          data: {
+            account: { id: account.id, name: accountName, ebayUserId: account.ebayUserId },
+            status: account.status,
+            cause: account.statusCause,
+            title: copy.title,
+            message: copy.message,
+            fixUrl: `${config.appUrl}${copy.fixPath}`,
+            ...(kind === "expiring"
+              ? {
+                  refreshTokenExpiresAt: account.refreshTokenExpiresAt?.toISOString() ?? null,
+                  authNAuthExpiresAt: account.authNAuthExpiresAt?.toISOString() ?? null,
+                  token: dedupeKey.startsWith("expiring-authnauth:") ? "authnauth" : "oauth",
+                }
+              : {}),
+          },
+          legacyWarningBody: webhookPayload(
+            warningFacts,
+            workspace ?? { id: account.workspaceId, name: "" },
+            { status: account.status, statusCause: account.statusCause },
+            config,
+            now,
+          ),
+        },
+        now,
+      );
       return created;
     });
     return { id: warning.id, workspaceId: account.workspaceId, accountId: account.id, kind };

@@ -1,14 +1,10 @@
 // Warnings from account states: no flapping, one warning per episode even with two evaluators, expiry
-// thresholds, recovery notes; delivered to a real SMTP server on a local port and to a local HTTP
-// webhook whose HMAC signature is verified, through the deliver-warning job. Real PostgreSQL throughout.
-import http from "node:http";
-import type { AddressInfo } from "node:net";
+// thresholds, recovery notes; emailed to a real SMTP server on a local port through the deliver-warning job (their
+// webhooks are endpoint deliveries: lib/webhooks/webhooks.test.ts). Real PostgreSQL throughout.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
 import { startSmtpServer, type SmtpTestServer } from "@/test/support/smtp-server";
 import { createDbClient, type Db } from "@/lib/db";
-import { DELIVERY_HEADER } from "@/lib/warnings/webhook";
-import { encryptToken } from "@/lib/crypto/token-cipher";
 import { evaluateWarnings } from "@/lib/warnings/evaluate-warnings";
 import { deliverWarning } from "@/lib/warnings/deliver-warning";
 import { deliverWarningJob, WARNING_DELIVERY_ATTEMPTS } from "@/lib/warnings/warning-jobs";
@@ -16,7 +12,6 @@ import { runDeliverWarningJob } from "@/lib/warnings/warning-tasks";
 import { addJob } from "@/lib/jobs/add-job";
 import { RetryLater } from "@/lib/jobs/retry-later";
 import { startTestJobRunner } from "@/test/support/job-runner";
-import { verifyWebhookSignature, SIGNATURE_HEADER, TIMESTAMP_HEADER } from "@/lib/warnings/webhook";
 import { warningConfigFromEnv, type WarningConfig } from "@/lib/upkeep/upkeep-config";
 
 const HOLD_SECONDS = 600;
@@ -214,43 +209,20 @@ describe("evaluateWarnings: expiry thresholds", () => {
 
 describe("delivery (the deliver-warning job)", () => {
   let smtp: SmtpTestServer;
-  let webhook: http.Server;
-  let webhookUrl: string;
-  const received: Array<{ headers: http.IncomingHttpHeaders; body: string }> = [];
-  let failNextWebhooks = 0;
-  const secret = "whsec_test_0123456789";
 
   beforeAll(async () => {
     smtp = await startSmtpServer();
-    webhook = http.createServer((request, response) => {
-      let body = "";
-      request.setEncoding("utf8");
-      request.on("data", (chunk: string) => (body += chunk));
-      request.on("end", () => {
-        received.push({ headers: request.headers, body });
-        if (failNextWebhooks > 0) {
-          failNextWebhooks -= 1;
-          response.writeHead(503).end("busy");
-        } else {
-          response.writeHead(200).end("ok");
-        }
-      });
-    });
-    await new Promise<void>((resolve) => webhook.listen(0, "127.0.0.1", resolve));
-    webhookUrl = `http://127.0.0.1:${(webhook.address() as AddressInfo).port}/hooks/channelkeys`;
   });
   afterAll(async () => {
     await smtp?.close();
-    await new Promise((resolve) => webhook?.close(resolve));
   });
 
-  const deliver = (warningId: string, seconds: number, options: { deliveryConfig?: WarningConfig; lastAttempt?: boolean; allowPrivate?: boolean } = {}) =>
+  const deliver = (warningId: string, seconds: number, options: { deliveryConfig?: WarningConfig; lastAttempt?: boolean } = {}) =>
     deliverWarning(db, {
       warningId,
       now: at(seconds),
       config: options.deliveryConfig ?? config(),
       lastAttempt: options.lastAttempt ?? false,
-      allowPrivateWebhookTargets: options.allowPrivate ?? true,
     });
 
   it("is queued with the warning it delivers, in the same transaction", async () => {
@@ -265,30 +237,16 @@ describe("delivery (the deliver-warning job)", () => {
     expect(jobs).toEqual([{ key: `deliver-warning:${warning!.id}`, max_attempts: WARNING_DELIVERY_ATTEMPTS }]);
   });
 
-  it("emails the recipients and posts a signed webhook; a retry sends only what did not go out", async () => {
+  it("emails the recipients once; a further run of the job sends nothing", async () => {
     smtp.clear();
-    received.length = 0;
-    await db.workspaceAlertSettings.create({
-      data: { workspaceId, emailRecipients: "ops@example.test, owner@example.test", webhookUrl, webhookSecret: encryptToken(secret) },
-    });
+    await db.workspaceAlertSettings.create({ data: { workspaceId, emailRecipients: "ops@example.test, owner@example.test" } });
     const account = await createAccount();
     await setStatus(account.id, "needs_reauth", { failureStreak: 2 });
     const deliveryConfig = config({ smtpUrl: smtp.url });
     await evaluateWarnings(db, { now: at(0), config: deliveryConfig });
     const [raised] = await warningsOf(account.id);
-    failNextWebhooks = 1;
 
-    // First attempt: the email goes out, the webhook answers 503.
-    expect(await deliver(raised!.id, 1, { deliveryConfig })).toEqual({
-      emailed: true,
-      webhookSent: false,
-      stillDue: true,
-      deliveryError: "Webhook: the webhook answered HTTP 503",
-    });
-    expect((await warningsOf(account.id))[0]).toMatchObject({ emailedAt: at(1), webhookSentAt: null, deliverySettledAt: null, deliveryError: "Webhook: the webhook answered HTTP 503" });
-    // The queue's retry: only the webhook is sent again.
-    expect(await deliver(raised!.id, 60, { deliveryConfig })).toEqual({ emailed: false, webhookSent: true, stillDue: false, deliveryError: null });
-
+    expect(await deliver(raised!.id, 1, { deliveryConfig })).toEqual({ emailed: true, stillDue: false, deliveryError: null });
     const mail = await smtp.waitForMail();
     expect(smtp.messages).toHaveLength(1);
     expect(mail.to).toEqual(["ops@example.test", "owner@example.test"]);
@@ -299,65 +257,31 @@ describe("delivery (the deliver-warning job)", () => {
     expect(mail.text).toContain("The seller's eBay account revoked ChannelKeys' access");
     expect(mail.text).toContain(`Fix it (Re-create token): https://app.channelkeys.test/accounts/${account.id}`);
 
-    // Both webhook attempts carried a valid, fresh signature.
-    expect(received).toHaveLength(2);
-    for (const delivery of received) {
-      const timestamp = String(delivery.headers[TIMESTAMP_HEADER.toLowerCase()]);
-      const signature = String(delivery.headers[SIGNATURE_HEADER.toLowerCase()]);
-      expect(signature).toMatch(/^sha256=[0-9a-f]{64}$/);
-      expect(verifyWebhookSignature(secret, timestamp, delivery.body, signature)).toBe(true);
-      expect(verifyWebhookSignature("another secret", timestamp, delivery.body, signature)).toBe(false);
-      expect(Math.abs(Number(timestamp) - Date.now() / 1000)).toBeLessThan(300);
-      expect(delivery.headers[DELIVERY_HEADER.toLowerCase()]).toBe(raised!.id);
-    }
-    const payload = JSON.parse(received[1]!.body);
-    expect(payload).toMatchObject({
-      type: "needs_reauth",
-      workspace: { id: workspaceId, name: "Acme Sellers" },
-      account: { id: account.id, name: account.ebayUsername },
-      status: "needs_reauth",
-      cause: "revoked_by_user",
-      fixUrl: `https://app.channelkeys.test/accounts/${account.id}`,
-      sentAt: at(60).toISOString(),
-    });
-    expect(payload.text).toContain(account.ebayUsername!);
-    expect(payload.text).toContain(payload.fixUrl);
-
     // Settled: a further run of the job sends nothing.
     expect(await deliver(raised!.id, 120, { deliveryConfig })).toBeNull();
     expect(smtp.messages).toHaveLength(1);
-    expect(received).toHaveLength(2);
-    expect((await warningsOf(account.id))[0]).toMatchObject({ emailedAt: at(1), webhookSentAt: at(60), deliverySettledAt: at(60), deliveryError: null });
+    expect((await warningsOf(account.id))[0]).toMatchObject({ emailedAt: at(1), deliverySettledAt: at(1), deliveryError: null });
   });
 
-  it("asks the queue to retry while a channel is still due, and settles as given up after the last attempt", async () => {
-    await db.workspaceAlertSettings.create({ data: { workspaceId, webhookUrl, webhookSecret: encryptToken(secret) } });
+  it("asks the queue to retry while the email is still due, and settles as given up after the last attempt", async () => {
+    await db.workspaceAlertSettings.create({ data: { workspaceId, emailRecipients: "ops@example.test" } });
     const warning = await db.warning.create({ data: { workspaceId, kind: "expiring", title: "Down", message: "m", dedupeKey: "down:1", createdAt: at(0) } });
-    failNextWebhooks = 2;
     const job = (attempts: number) => ({ job: { attempts, max_attempts: WARNING_DELIVERY_ATTEMPTS } }) as Parameters<typeof runDeliverWarningJob>[2];
-    process.env.WEBHOOK_ALLOW_PRIVATE_NETWORKS = "1";
+    // Nothing listens on port 9 here: every attempt fails to connect.
+    process.env.SMTP_URL = "smtp://127.0.0.1:9";
     try {
       await expect(runDeliverWarningJob(db, { warningId: warning.id }, job(1))).rejects.toBeInstanceOf(RetryLater);
-      expect(await db.warning.findUniqueOrThrow({ where: { id: warning.id } })).toMatchObject({ deliverySettledAt: null, deliveryError: "Webhook: the webhook answered HTTP 503" });
+      const pending = await db.warning.findUniqueOrThrow({ where: { id: warning.id } });
+      expect(pending.deliverySettledAt).toBeNull();
+      expect(pending.deliveryError).toMatch(/^Email: /);
       // The last attempt fails too: no further retry, the warning says it was given up.
       await expect(runDeliverWarningJob(db, { warningId: warning.id }, job(WARNING_DELIVERY_ATTEMPTS))).rejects.toBeInstanceOf(RetryLater);
       const settled = await db.warning.findUniqueOrThrow({ where: { id: warning.id } });
       expect(settled.deliverySettledAt).not.toBeNull();
-      expect(settled.deliveryError).toBe("Webhook: the webhook answered HTTP 503 (gave up after repeated attempts)");
+      expect(settled.deliveryError).toMatch(/^Email: .*\(gave up after repeated attempts\)$/);
     } finally {
-      delete process.env.WEBHOOK_ALLOW_PRIVATE_NETWORKS;
+      delete process.env.SMTP_URL;
     }
-  });
-
-  it("reports a webhook secret that can no longer be opened", async () => {
-    received.length = 0;
-    await db.workspaceAlertSettings.create({ data: { workspaceId, webhookUrl, webhookSecret: "v1.gone.AAAA.BBBB.CCCC" } });
-    const warning = await db.warning.create({ data: { workspaceId, kind: "expiring", title: "Sealed", message: "m", dedupeKey: "sealed:1", createdAt: at(0) } });
-    expect(await deliver(warning.id, 1)).toMatchObject({ webhookSent: false, stillDue: true });
-    expect((await db.warning.findUniqueOrThrow({ where: { id: warning.id } })).deliveryError).toBe(
-      "Webhook: the signing secret can no longer be read; save a new one in Settings.",
-    );
-    expect(received).toHaveLength(0);
   });
 
   it("emails the workspace owners until recipients are chosen", async () => {
@@ -372,16 +296,15 @@ describe("delivery (the deliver-warning job)", () => {
   });
 
   it("settles a warning with no channel set up at its first attempt", async () => {
-    // No email server in this config, no webhook.
+    // No email server in this config.
     const warning = await db.warning.create({ data: { workspaceId, kind: "expiring", title: "Quiet", message: "m", dedupeKey: "quiet:1", createdAt: at(0) } });
-    expect(await deliver(warning.id, 1)).toEqual({ emailed: false, webhookSent: false, stillDue: false, deliveryError: null });
+    expect(await deliver(warning.id, 1)).toEqual({ emailed: false, stillDue: false, deliveryError: null });
     expect(await db.warning.findUniqueOrThrow({ where: { id: warning.id } })).toMatchObject({ deliverySettledAt: at(1), deliveryError: null });
   });
 
-  it("two job runners over the same warnings send each email and each webhook exactly once", async () => {
+  it("two job runners over the same warnings send each email exactly once", async () => {
     smtp.clear();
-    received.length = 0;
-    await db.workspaceAlertSettings.create({ data: { workspaceId, emailRecipients: "ops@example.test", webhookUrl, webhookSecret: encryptToken(secret) } });
+    await db.workspaceAlertSettings.create({ data: { workspaceId, emailRecipients: "ops@example.test" } });
     const warningIds: string[] = [];
     for (let index = 0; index < 12; index++) {
       const warning = await db.warning.create({
@@ -392,32 +315,17 @@ describe("delivery (the deliver-warning job)", () => {
       await addJob(db, deliverWarningJob(warning.id));
       warningIds.push(warning.id);
     }
-    Object.assign(process.env, { SMTP_URL: smtp.url, NEXTAUTH_URL: "https://app.channelkeys.test", WEBHOOK_ALLOW_PRIVATE_NETWORKS: "1" });
+    Object.assign(process.env, { SMTP_URL: smtp.url, NEXTAUTH_URL: "https://app.channelkeys.test" });
     const runners = [await startTestJobRunner(database), await startTestJobRunner(database)];
     try {
       await runners[0]!.whenIdle();
     } finally {
       await Promise.all(runners.map((runner) => runner.stop()));
       delete process.env.SMTP_URL;
-      delete process.env.WEBHOOK_ALLOW_PRIVATE_NETWORKS;
     }
     expect(smtp.messages.map((mail) => mail.subject).sort()).toEqual(warningIds.map((_, index) => `[ChannelKeys] Race ${index}`).sort());
-    expect(received.map((delivery) => String(delivery.headers[DELIVERY_HEADER.toLowerCase()])).sort()).toEqual([...warningIds].sort());
     const rows = await db.warning.findMany({ where: { id: { in: warningIds } } });
-    expect(rows.every((row) => row.emailedAt !== null && row.webhookSentAt !== null && row.deliverySettledAt !== null)).toBe(true);
+    expect(rows.every((row) => row.emailedAt !== null && row.deliverySettledAt !== null)).toBe(true);
   });
 
-  it("refuses a loopback webhook unless private networks are enabled, with a coarse error and no request", async () => {
-    received.length = 0;
-    await db.workspaceAlertSettings.create({ data: { workspaceId, webhookUrl, webhookSecret: encryptToken(secret) } });
-    const warning = await db.warning.create({ data: { workspaceId, kind: "expiring", title: "Private", message: "m", dedupeKey: "private:1", createdAt: at(0) } });
-    expect(await deliver(warning.id, 1, { allowPrivate: false })).toMatchObject({ webhookSent: false, stillDue: true });
-    expect(received).toHaveLength(0);
-    expect((await db.warning.findUniqueOrThrow({ where: { id: warning.id } })).deliveryError).toBe(
-      "Webhook: the webhook endpoint could not be reached or did not answer in time",
-    );
-    // The same target once enabled (WEBHOOK_ALLOW_PRIVATE_NETWORKS).
-    expect(await deliver(warning.id, 2, { allowPrivate: true })).toMatchObject({ webhookSent: true });
-    expect(received).toHaveLength(1);
-  });
 });

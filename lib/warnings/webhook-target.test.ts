@@ -1,11 +1,11 @@
 // The webhook target policy: which addresses count as public, what the settings form accepts, and that
-// postWebhook refuses loopback, private and metadata targets before any connection (a literal address)
+// sendWebhook refuses loopback, private and metadata targets before any connection (a literal address)
 // or inside the connection's own DNS lookup (a name), unless private networks are switched on.
 import diagnostics from "node:diagnostics_channel";
 import net from "node:net";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { postWebhook, WebhookDeliveryError, type WebhookPayload } from "@/lib/warnings/webhook";
+import { sendWebhook, WebhookDeliveryError } from "@/lib/webhooks/send";
 import { isPublicAddress, webhookPrivateTargetsAllowed, webhookUrlProblem, WebhookTargetRefused } from "@/lib/warnings/webhook-target";
 
 const PRODUCTION_EBAY = {
@@ -14,7 +14,7 @@ const PRODUCTION_EBAY = {
   EBAY_RU_NAME: "Acme-Acme-ChannelK-abcdefgh",
 };
 
-const payload: WebhookPayload = {
+const payload = {
   type: "expiring",
   workspace: { id: "w", name: "W" },
   account: null,
@@ -101,7 +101,7 @@ describe("webhookPrivateTargetsAllowed", () => {
   });
 });
 
-describe("postWebhook refuses private targets without touching the network", () => {
+describe("sendWebhook refuses private targets without touching the network", () => {
   // A plain TCP listener on this machine: it counts every connection that reaches it.
   let listener: net.Server;
   let port: number;
@@ -124,7 +124,7 @@ describe("postWebhook refuses private targets without touching the network", () 
   });
 
   const post = (url: string, allowPrivateNetworks: boolean) =>
-    postWebhook(url, "secret-0123456789abcdef", payload, { timeoutMs: 2000, deliveryId: "d", allowPrivateNetworks });
+    sendWebhook(url, JSON.stringify(payload), { "webhook-id": "msg_test" }, { timeoutMs: 2000, allowPrivateNetworks });
 
   const refusal = async (url: string) => {
     const error = await post(url, false).then(

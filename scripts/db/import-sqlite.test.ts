@@ -11,7 +11,6 @@ import { runCheckRunItemJob } from "@/lib/checks/check-run-item-task";
 import { createTokenCipher, useTokenKeyRing } from "@/lib/crypto/token-cipher";
 import { readKeyFile } from "@/lib/crypto/token-keys";
 import { createDbClient, type Db } from "@/lib/db";
-import { resolveAlertSettings } from "@/lib/warnings/alert-settings";
 import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
 import { formatImportReport, importSqliteDatabase, ImportRefusedError, type ImportReport } from "./import-sqlite";
 
@@ -43,6 +42,9 @@ const DROPPED_COLUMNS = new Set([
   "CheckRun.leaseUntil",
   "Warning.deliveryClaimOwner",
   "Warning.deliveryClaimUntil",
+  // Moved to a webhook endpoint (checked on its own below).
+  "WorkspaceAlertSettings.webhookUrl",
+  "WorkspaceAlertSettings.webhookSecret",
 ]);
 const PRIMARY_KEYS: Record<string, string> = { RateLimitBucket: "key", WorkspaceAlertSettings: "workspaceId" };
 
@@ -152,7 +154,10 @@ describe("importSqliteDatabase", () => {
         mismatch: false,
       });
     }
-    expect(report.tables.map((line) => line.table)).toEqual([...COPIED_TABLES, "EbayCallPause", "EbayNotification", "_prisma_migrations", "SchedulerLease"]);
+    const newInPostgres = ["EbayCallPause", "EbayNotification", "Invitation", "ApiKey", "WebhookEndpoint", "WebhookDelivery", "ReauthLink"];
+    // Copied tables in foreign-key order, then what only one side has.
+    expect(report.tables.map((line) => line.table).filter((table) => COPIED_TABLES.includes(table))).toEqual(COPIED_TABLES);
+    expect(new Set(report.tables.map((line) => line.table))).toEqual(new Set([...COPIED_TABLES, ...newInPostgres, "_prisma_migrations", "SchedulerLease"]));
     expect(report.tables.find((line) => line.table === "SchedulerLease")).toMatchObject({
       sqliteRows: 1,
       postgresRows: null,
@@ -235,18 +240,22 @@ describe("importSqliteDatabase", () => {
       expect(account.refreshToken).toBe(raw.refreshToken === null ? null : fixtureCipher.decrypt(raw.refreshToken));
     }
 
-    const [secretRow] = readSqlite<{ workspaceId: string; webhookSecret: string }>(
-      `SELECT "workspaceId", "webhookSecret" FROM "WorkspaceAlertSettings" WHERE "webhookSecret" IS NOT NULL`,
+    // The warning webhook of the alert settings is a webhook endpoint now, its secret the same ciphertext.
+    const [secretRow] = readSqlite<{ workspaceId: string; webhookUrl: string; webhookSecret: string }>(
+      `SELECT "workspaceId", "webhookUrl", "webhookSecret" FROM "WorkspaceAlertSettings" WHERE "webhookSecret" IS NOT NULL`,
     );
-    const [copiedSecret] = await testDb.query<{ webhookSecret: string }>(
-      `SELECT "webhookSecret" FROM "WorkspaceAlertSettings" WHERE "workspaceId" = $1`,
+    const [endpoint] = await testDb.query<{ url: string; signingSecret: string; format: string; events: string[] }>(
+      `SELECT "url", "signingSecret", "format", "events" FROM "WebhookEndpoint" WHERE "workspaceId" = $1`,
       [secretRow!.workspaceId],
     );
-    expect(copiedSecret!.webhookSecret).toBe(secretRow!.webhookSecret);
+    expect(endpoint).toMatchObject({ url: secretRow!.webhookUrl, signingSecret: secretRow!.webhookSecret, format: "legacy_warning" });
+    expect(report.warningWebhooksMoved).toBe(1);
     useTokenKeyRing(fixtureRing);
-    const settings = await resolveAlertSettings(appClientWithFixtureKeys(), secretRow!.workspaceId);
-    expect(settings.webhookSecretUnreadable).toBe(false);
-    expect(settings.webhookSecret).toBe(fixtureCipher.decrypt(secretRow!.webhookSecret));
+    const opened = await appClientWithFixtureKeys().webhookEndpoint.findFirstOrThrow({
+      where: { workspaceId: secretRow!.workspaceId },
+      omit: { signingSecret: false },
+    });
+    expect(opened.signingSecret).toBe(fixtureCipher.decrypt(secretRow!.webhookSecret));
   });
 
   it("resumes open bulk runs through the queue and queues the delivery of unsettled warnings", async () => {
@@ -342,7 +351,7 @@ describe("importSqliteDatabase", () => {
     await testDb.query(`SELECT graphile_worker.add_job('upkeep-checks', '{}'::json, job_key => 'upkeep-checks')`);
     const [dropped] = readSqlite<{ id: string }>(`SELECT "id" FROM "AuditEvent" ORDER BY "id" LIMIT 1`);
     editSqlite(`DELETE FROM "AuditEvent" WHERE "id" = ?`, dropped!.id);
-    const rowsBefore = (await Promise.all([...COPIED_TABLES, "EbayCallPause"].map(postgresCount))).reduce((total, count) => total + count, 0);
+    const rowsBefore = (await Promise.all([...COPIED_TABLES, "EbayCallPause", "WebhookEndpoint"].map(postgresCount))).reduce((total, count) => total + count, 0);
 
     const report = await importFixture({ replace: true });
 

@@ -70,6 +70,8 @@ export type ImportReport = {
   resumedRuns: ResumedRuns;
   /** Warnings not settled yet, given their deliver-warning job. */
   warningDeliveriesQueued: number;
+  /** Warning webhooks of the alert settings, now webhook endpoints (as migration 20261129060226 moves them). */
+  warningWebhooksMoved: number;
   /** With replace: what the database held before and was discarded. */
   discarded: { rows: number; jobs: number } | null;
   /** False when a count differed: the transaction was rolled back and PostgreSQL is as it was. */
@@ -98,12 +100,15 @@ const DROPPED_COLUMNS: Readonly<Record<string, Readonly<Record<string, string>>>
     deliveryClaimOwner: "delivery is a queue job now",
     deliveryClaimUntil: "delivery is a queue job now",
   },
+  WorkspaceAlertSettings: {
+    webhookUrl: "moved to a webhook endpoint (Settings > Webhooks), as the migration does",
+    webhookSecret: "moved to a webhook endpoint (Settings > Webhooks), as the migration does",
+  },
 };
 
 /** Columns holding token-cipher output (lib/crypto/token-cipher.ts), copied byte for byte. */
 const SEALED_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   EbayAccount: ["accessToken", "refreshToken"],
-  WorkspaceAlertSettings: ["webhookSecret"],
 };
 const SEALED_VALUE_KEY_ID = /^v1\.([A-Za-z0-9_-]{1,64})\./;
 
@@ -164,6 +169,7 @@ export async function importSqliteDatabase(options: ImportSqliteOptions): Promis
         for (const column of plan.dropped) droppedValues.set(`${plan.table}.${column}`, countSqliteValues(sqlite, plan.table, column));
         tallies.set(plan.table, await copyTable(sqlite, client, plan, options.batchRows ?? DEFAULT_BATCH_ROWS, sealed));
       }
+      const warningWebhooksMoved = await moveWarningWebhooks(sqlite, client, sealed);
       const resumedRuns = await resumeOpenRuns(client);
       const warningDeliveriesQueued = await queueUnsettledWarnings(client);
 
@@ -181,6 +187,7 @@ export async function importSqliteDatabase(options: ImportSqliteOptions): Promis
         unsealedValues: sealed.unsealed,
         resumedRuns,
         warningDeliveriesQueued,
+        warningWebhooksMoved,
         discarded,
         committed,
       };
@@ -439,14 +446,16 @@ function convertValue(
       tally.booleans += 1;
       return booleanFromSqlite(value, column.name, at);
     case "other":
-      if (column.sealed && typeof value === "string") {
-        sealed.values += 1;
-        const keyId = SEALED_VALUE_KEY_ID.exec(value)?.[1];
-        if (keyId) sealed.keyIds.add(keyId);
-        else sealed.unsealed += 1;
-      }
+      if (column.sealed && typeof value === "string") countSealed(value, sealed);
       return typeof value === "bigint" ? value.toString() : value;
   }
+}
+
+function countSealed(value: string, sealed: SealedTally): void {
+  sealed.values += 1;
+  const keyId = SEALED_VALUE_KEY_ID.exec(value)?.[1];
+  if (keyId) sealed.keyIds.add(keyId);
+  else sealed.unsealed += 1;
 }
 
 const SQLITE_TIMESTAMP = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2})?)(\.\d+)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
@@ -567,6 +576,29 @@ async function resumeOpenRuns(client: pg.Client): Promise<ResumedRuns> {
 const EBAY_QUOTA_JOB: JobSpec = { task: "read-ebay-quota", payload: {}, jobKey: "read-ebay-quota", jobKeyMode: "unsafe_dedupe" };
 
 /** A warning the old release raised but had not finished sending goes out from the queue, as a new one would. */
+/**
+ * The SQLite release kept one warning webhook in the alert settings; it is a webhook endpoint now, in the format that
+ * keeps its old body and signature (exactly what the teams migration does to a PostgreSQL database that had one). Its
+ * secret is copied as the ciphertext it is.
+ */
+async function moveWarningWebhooks(sqlite: Database.Database, client: pg.Client, sealed: SealedTally): Promise<number> {
+  const columns = new Set((sqlite.prepare(`PRAGMA table_info("WorkspaceAlertSettings")`).all() as Array<{ name: string }>).map((column) => column.name));
+  if (!columns.has("webhookUrl") || !columns.has("webhookSecret")) return 0;
+  const rows = sqlite
+    .prepare(`SELECT "workspaceId", "webhookUrl", "webhookSecret" FROM "WorkspaceAlertSettings" WHERE "webhookUrl" IS NOT NULL AND "webhookSecret" IS NOT NULL`)
+    .all() as Array<{ workspaceId: string; webhookUrl: string; webhookSecret: string }>;
+  for (const row of rows) {
+    countSealed(row.webhookSecret, sealed);
+    await client.query(
+      `INSERT INTO "WebhookEndpoint" ("id", "workspaceId", "url", "description", "signingSecret", "format", "events", "createdAt", "updatedAt")
+       VALUES ('legacy_' || $1, $1, $2, 'Warning webhook (from alert settings)', $3, 'legacy_warning',
+               ARRAY['account.needs_reauth', 'account.expiring', 'account.unavailable', 'account.recovered'], now(), now())`,
+      [row.workspaceId, row.webhookUrl, row.webhookSecret],
+    );
+  }
+  return rows.length;
+}
+
 async function queueUnsettledWarnings(client: pg.Client): Promise<number> {
   const unsettled = await client.query<{ id: string }>(`SELECT "id" FROM "Warning" WHERE "deliverySettledAt" IS NULL ORDER BY "createdAt", "id"`);
   for (const { id } of unsettled.rows) await addJob(client, deliverWarningJob(id));
@@ -670,6 +702,7 @@ export function formatImportReport(report: ImportReport): string {
           `${runs.itemsCancelled} pending items of cancelling runs cancelled, ${runs.runsToEnd} runs with nothing left to check end on their next job.`,
   );
   lines.push(`Warnings not yet delivered: ${report.warningDeliveriesQueued} queued for delivery.`);
+  lines.push(`Warning webhooks: ${report.warningWebhooksMoved} moved to webhook endpoints (Settings > Webhooks).`);
   if (report.discarded) {
     lines.push(`Replaced: ${report.discarded.rows} rows and ${report.discarded.jobs} queued jobs the database held before were discarded.`);
   }

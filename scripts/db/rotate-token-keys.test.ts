@@ -54,7 +54,7 @@ describe("rotateStoredTokens", () => {
     expect(seeded.every((row) => row.accessToken!.startsWith("v1.old."))).toBe(true);
 
     const counts = await rotateStoredTokens(client(after), after);
-    expect(counts).toEqual({ accounts: 3, reencrypted: 5, alreadyCurrent: 0, sealedPlaintext: 0, changedConcurrently: 0, unreadable: 0 });
+    expect(counts).toEqual({ accounts: 3, webhookEndpoints: 0, reencrypted: 5, alreadyCurrent: 0, sealedPlaintext: 0, changedConcurrently: 0, unreadable: 0 });
 
     const rotated = await rawRows();
     for (const [index, row] of rotated.entries()) {
@@ -69,6 +69,19 @@ describe("rotateStoredTokens", () => {
     expect(reread.map((row) => row.accessToken)).toEqual(["access-0", "access-1", "access-2"]);
 
     expect(await rotateStoredTokens(client(after), after)).toMatchObject({ reencrypted: 0, alreadyCurrent: 5 });
+  });
+
+  it("re-seals webhook endpoints' signing secrets too", async () => {
+    const oldDb = client(before);
+    const { id: workspaceId } = await oldDb.workspace.create({ data: { name: "Hooks" } });
+    await oldDb.webhookEndpoint.create({ data: { workspaceId, url: "https://hooks.example.com/x", signingSecret: "whsec_c2VjcmV0", events: ["account.connected"] } });
+    const [sealed] = await testDb.query<{ signingSecret: string }>('SELECT "signingSecret" FROM "WebhookEndpoint"');
+    expect(sealed!.signingSecret.startsWith("v1.old.")).toBe(true);
+    expect(await rotateStoredTokens(client(after), after)).toMatchObject({ webhookEndpoints: 1, reencrypted: 1 });
+    const [rotated] = await testDb.query<{ signingSecret: string }>('SELECT "signingSecret" FROM "WebhookEndpoint"');
+    expect(rotated!.signingSecret.startsWith("v1.new.")).toBe(true);
+    const newOnly = client(createTokenCipher(keyRing([newKey])));
+    expect((await newOnly.webhookEndpoint.findFirstOrThrow({ omit: { signingSecret: false } })).signingSecret).toBe("whsec_c2VjcmV0");
   });
 
   it("pages through more accounts than one batch", async () => {
@@ -123,7 +136,7 @@ describe("rotateStoredTokens", () => {
     await writeRaw('UPDATE "EbayAccount" SET "accessToken" = $1 WHERE "ebayUserId" = $2', foreign, "user0001");
 
     const counts = await rotateStoredTokens(client(after), after);
-    expect(counts).toEqual({ accounts: 2, reencrypted: 1, alreadyCurrent: 0, sealedPlaintext: 1, changedConcurrently: 0, unreadable: 1 });
+    expect(counts).toEqual({ accounts: 2, webhookEndpoints: 0, reencrypted: 1, alreadyCurrent: 0, sealedPlaintext: 1, changedConcurrently: 0, unreadable: 1 });
     const [user0, user1] = await rawRows();
     expect(after.decrypt(user0!.accessToken!)).toBe("legacy-plaintext");
     expect(user1!.accessToken).toBe(foreign);

@@ -2,11 +2,17 @@ import type { TokenCipher } from "@/lib/crypto/token-cipher";
 import type { Db } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
 
-const TOKEN_COLUMNS = ["accessToken", "refreshToken", "authNAuthToken"] as const;
+// Every sealed column (lib/db.ts's TOKEN_FIELDS): the accounts' eBay tokens (OAuth and Auth'n'Auth) and the webhook
+// endpoints' signing secrets.
+const SEALED_TABLES = [
+  { table: "EbayAccount", columns: ["accessToken", "refreshToken", "authNAuthToken"], count: "accounts" },
+  { table: "WebhookEndpoint", columns: ["signingSecret"], count: "webhookEndpoints" },
+] as const;
 const BATCH_SIZE = 500;
 
 export type TokenRotationCounts = {
   accounts: number;
+  webhookEndpoints: number;
   /** Token values re-sealed with the current key. */
   reencrypted: number;
   alreadyCurrent: number;
@@ -19,7 +25,7 @@ export type TokenRotationCounts = {
 };
 
 /**
- * Re-seals every stored token with the cipher's current key. Each value is written back only if the
+ * Re-seals every stored token and webhook signing secret with the cipher's current key. Each value is written back only if the
  * column still holds exactly the ciphertext that was read (compare-and-set), so a token refreshed
  * concurrently is never overwritten with an older one. Raw SQL on purpose: reads must see ciphertext
  * (the client extension would open it) and a key rotation is not a change of the account (updatedAt stays).
@@ -27,29 +33,34 @@ export type TokenRotationCounts = {
 export async function rotateStoredTokens(db: Db, cipher: TokenCipher): Promise<TokenRotationCounts> {
   const counts: TokenRotationCounts = {
     accounts: 0,
+    webhookEndpoints: 0,
     reencrypted: 0,
     alreadyCurrent: 0,
     sealedPlaintext: 0,
     changedConcurrently: 0,
     unreadable: 0,
   };
-  let afterId = "";
-  for (;;) {
-    const rows = await db.$queryRaw<{ id: string; accessToken: string | null; refreshToken: string | null; authNAuthToken: string | null }[]>(
-      Prisma.sql`SELECT "id", "accessToken", "refreshToken", "authNAuthToken" FROM "EbayAccount" WHERE "id" > ${afterId} ORDER BY "id" LIMIT ${BATCH_SIZE}`,
-    );
-    for (const row of rows) {
-      counts.accounts += 1;
-      for (const column of TOKEN_COLUMNS) {
-        const stored = row[column];
-        if (stored === null) continue;
-        const outcome = await rotateValue(db, cipher, row.id, column, stored);
-        counts[outcome] += 1;
+  for (const sealed of SEALED_TABLES) {
+    const table = Prisma.raw(`"${sealed.table}"`);
+    const columns = Prisma.raw(sealed.columns.map((column) => `"${column}"`).join(", "));
+    let afterId = "";
+    for (;;) {
+      const rows = await db.$queryRaw<Array<Record<string, string | null> & { id: string }>>(
+        Prisma.sql`SELECT "id", ${columns} FROM ${table} WHERE "id" > ${afterId} ORDER BY "id" LIMIT ${BATCH_SIZE}`,
+      );
+      for (const row of rows) {
+        counts[sealed.count] += 1;
+        for (const column of sealed.columns) {
+          const stored = row[column];
+          if (stored === null || stored === undefined) continue;
+          const outcome = await rotateValue(db, cipher, sealed.table, row.id, column, stored);
+          counts[outcome] += 1;
+        }
       }
+      const last = rows.at(-1);
+      if (!last || rows.length < BATCH_SIZE) break;
+      afterId = last.id;
     }
-    const last = rows.at(-1);
-    if (!last || rows.length < BATCH_SIZE) break;
-    afterId = last.id;
   }
   return counts;
 }
@@ -59,8 +70,9 @@ type ValueOutcome = "reencrypted" | "alreadyCurrent" | "sealedPlaintext" | "chan
 async function rotateValue(
   db: Db,
   cipher: TokenCipher,
+  table: string,
   id: string,
-  column: (typeof TOKEN_COLUMNS)[number],
+  column: string,
   stored: string,
 ): Promise<ValueOutcome> {
   if (cipher.isEncryptedWithCurrentKey(stored)) return "alreadyCurrent";
@@ -77,7 +89,7 @@ async function rotateValue(
   }
   const columnSql = Prisma.raw(`"${column}"`);
   const changed = await db.$executeRaw(
-    Prisma.sql`UPDATE "EbayAccount" SET ${columnSql} = ${cipher.encrypt(plaintext)} WHERE "id" = ${id} AND ${columnSql} = ${stored}`,
+    Prisma.sql`UPDATE ${Prisma.raw(`"${table}"`)} SET ${columnSql} = ${cipher.encrypt(plaintext)} WHERE "id" = ${id} AND ${columnSql} = ${stored}`,
   );
   if (changed === 0) return "changedConcurrently";
   return isSealed ? "reencrypted" : "sealedPlaintext";

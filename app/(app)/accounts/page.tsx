@@ -10,6 +10,9 @@ import { PageHeader } from "@/components/ui/page-header";
 import { AccountsTable } from "@/components/accounts/accounts-table";
 import { ConnectAccountButton, ConnectAuthNAuthButton } from "@/components/accounts/connect-account-button";
 import { RedirectNotice } from "@/components/accounts/redirect-notice";
+import { Button } from "@/components/ui/button";
+import { workspaceTags } from "@/lib/accounts/update-tags";
+import Link from "next/link";
 
 export const metadata: Metadata = { title: "eBay accounts · ChannelKeys" };
 
@@ -27,7 +30,9 @@ export default async function AccountsPage({ searchParams }: { searchParams: Sea
     canTest: can(role, "accounts:test"),
     canRecreate: can(role, "accounts:recreate"),
     canConnect: can(role, "accounts:connect"),
+    canTag: can(role, "accounts:tag"),
   };
+  const tags = await workspaceTags(db, workspace.id);
   // The table shows its own "connect your first account" empty state when nothing is connected.
   const showsEmptyState = accountsPage.counts.all === 0 && view.filter === "all";
 
@@ -39,12 +44,26 @@ export default async function AccountsPage({ searchParams }: { searchParams: Sea
         actions={
           permissions.canConnect && !showsEmptyState ? (
             <div className="flex flex-wrap items-start gap-2">
+              {can(role, "accounts:import") ? <Button href="/accounts/import">Import from CSV</Button> : null}
               <ConnectAuthNAuthButton />
               <ConnectAccountButton />
             </div>
           ) : undefined
         }
       />
+      {tags.length > 0 ? (
+        <nav aria-label="Filter by tag" className="mb-3 flex flex-wrap items-center gap-2 text-sm">
+          <span className="text-gray-700">Tag:</span>
+          <Link href="/accounts" aria-current={view.tag ? undefined : "page"} className={view.tag ? "underline" : "font-semibold"}>
+            Any tag
+          </Link>
+          {tags.map((tag) => (
+            <Link key={tag} href={`/accounts?tag=${encodeURIComponent(tag)}`} aria-current={view.tag === tag ? "page" : undefined} className={view.tag === tag ? "font-semibold" : "underline"}>
+              {tag}
+            </Link>
+          ))}
+        </nav>
+      ) : null}
       <RedirectNotice notice={describeNotice(params)} />
       <AccountsTable initial={{ now: at.toISOString(), ...accountsPage }} permissions={permissions} view={view} />
     </>

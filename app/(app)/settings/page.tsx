@@ -7,11 +7,12 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { Notice } from "@/components/ui/notice";
 import { AlertSettingsForm } from "@/components/warnings/alert-settings-form";
+import { SettingsTabs } from "@/components/settings/settings-tabs";
 
 export const metadata: Metadata = { title: "Settings · ChannelKeys" };
 
 export default async function SettingsPage() {
-  const { workspace } = await requireWorkspace("alerts:manage");
+  const { workspace, role } = await requireWorkspace("alerts:manage");
   const [stored, resolved] = await Promise.all([
     db.workspaceAlertSettings.findUnique({ where: { workspaceId: workspace.id } }),
     resolveAlertSettings(db, workspace.id),
@@ -25,6 +26,7 @@ export default async function SettingsPage() {
         title="Settings"
         description={`Workspace: ${workspace.name}`}
       />
+      <SettingsTabs role={role} current="/settings" />
       <Card className="max-w-3xl">
         <CardHeader
           title="Alerts"
@@ -33,14 +35,12 @@ export default async function SettingsPage() {
         <CardBody className="space-y-4">
           {!emailConfigured ? (
             <Notice tone="info" live={false}>
-              Email is off on this server (SMTP_URL is not set): warnings show in the app and go to the webhook.
+              Email is off on this server (SMTP_URL is not set): warnings show in the app and go to the webhook endpoints subscribed to them.
             </Notice>
           ) : null}
           <AlertSettingsForm
             initial={{
               emailRecipients: stored ? stored.emailRecipients : "",
-              webhookUrl: stored?.webhookUrl ?? "",
-              hasWebhookSecret: Boolean(stored?.webhookSecret),
               warningDays: resolved.warningDays,
             }}
             ownersFallback={resolved.recipientsAreOwners ? resolved.recipients : []}

@@ -1,3 +1,4 @@
+import { normalizeTag } from "@/lib/accounts/tags";
 import "server-only";
 import type { Db } from "@/lib/db";
 import { accountDisplayName } from "@/lib/accounts/account-name";
@@ -25,6 +26,8 @@ export type FleetTimelineFilters = {
   bucket: ExpiryBucket | "all";
   status: TimelineStatus | "all";
   page: number;
+  /** Only accounts with this tag (lib/accounts/tags.ts). */
+  tag?: string | null;
 };
 
 export function parseFleetTimelineFilters(params: Record<string, string | string[] | undefined>): FleetTimelineFilters {
@@ -32,10 +35,12 @@ export function parseFleetTimelineFilters(params: Record<string, string | string
   const bucket = one("bucket");
   const status = one("status");
   const page = Number.parseInt(one("page") ?? "1", 10);
+  const tag = normalizeTag(one("tag") ?? "");
   return {
     bucket: isExpiryBucket(bucket) ? bucket : "all",
     status: isTimelineStatus(status) ? status : "all",
     page: Number.isFinite(page) && page >= 1 ? page : 1,
+    ...(tag ? { tag } : {}),
   };
 }
 
@@ -88,7 +93,7 @@ export async function loadFleetTimeline(db: Db, input: { workspaceId: string; no
   const { workspaceId, now, filters } = input;
   const [accounts, settings] = await Promise.all([
     db.ebayAccount.findMany({
-      where: { workspaceId, status: { not: "disconnected" } },
+      where: { workspaceId, status: { not: "disconnected" }, ...(filters.tag ? { tags: { has: filters.tag } } : {}) },
       select: {
         id: true,
         nickname: true,
@@ -189,6 +194,7 @@ export function timelineHref(filters: FleetTimelineFilters, change: Partial<Flee
   if (next.bucket !== "all") params.set("bucket", next.bucket);
   if (next.status !== "all") params.set("status", next.status);
   if (next.page > 1 && next.bucket !== "all") params.set("page", String(next.page));
+  if (next.tag) params.set("tag", next.tag);
   const query = params.toString();
   return query ? `/timeline?${query}` : "/timeline";
 }

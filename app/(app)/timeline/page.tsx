@@ -1,3 +1,5 @@
+import Link from "next/link";
+import { workspaceTags } from "@/lib/accounts/update-tags";
 import type { Metadata } from "next";
 import { db } from "@/lib/db";
 import { now } from "@/lib/clock";
@@ -22,7 +24,7 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 export default async function TimelinePage({ searchParams }: { searchParams: SearchParams }) {
   const { workspace, role } = await requireWorkspace("accounts:read");
   const filters = parseFleetTimelineFilters(await searchParams);
-  const timeline = await loadFleetTimeline(db, { workspaceId: workspace.id, now: now(), filters });
+  const [timeline, tags] = await Promise.all([loadFleetTimeline(db, { workspaceId: workspace.id, now: now(), filters }), workspaceTags(db, workspace.id)]);
   const filtered = filters.bucket !== "all" || filters.status !== "all";
   const filterDescription = [
     filters.bucket !== "all" ? BUCKET_COPY[filters.bucket].label.toLowerCase() : null,
@@ -55,6 +57,21 @@ export default async function TimelinePage({ searchParams }: { searchParams: Sea
         <>
           <BucketFilters counts={timeline.counts} filters={filters} />
           <StatusFilter counts={timeline.statusCounts} filters={filters} />
+          {tags.length > 0 ? (
+            <nav aria-label="Tag filter" className="mb-4 flex flex-wrap items-center gap-2 text-sm">
+              <span className="text-gray-600">Tag:</span>
+              {[null, ...tags].map((tag) => (
+                <Link
+                  key={tag ?? "any"}
+                  href={timelineHref(filters, { tag })}
+                  aria-current={(filters.tag ?? null) === tag ? "true" : undefined}
+                  className={(filters.tag ?? null) === tag ? "font-semibold text-accent-700" : "text-gray-800 underline"}
+                >
+                  {tag ?? "Any tag"}
+                </Link>
+              ))}
+            </nav>
+          ) : null}
           <TimelineLegend />
           <p className="sr-only" role="status">
             {filtered ? `Showing accounts filtered by ${filterDescription}.` : "Showing every account, grouped by when its refresh token expires."}

@@ -18,6 +18,9 @@ import { RelativeTime } from "@/components/accounts/relative-time";
 import { AccountTestButton } from "@/components/accounts/account-test-button";
 import { RecreateTokenButton } from "@/components/accounts/recreate-token-button";
 import { CredentialLines, MissingScopesFlag } from "@/components/accounts/credential-lines";
+import { AccountTagsForm } from "@/components/accounts/account-tags-form";
+import { ReauthLinksPanel } from "@/components/accounts/reauth-links-panel";
+import { listReauthLinks } from "@/lib/reauth-links/reauth-links";
 import { ConnectAccountButton } from "@/components/accounts/connect-account-button";
 import { RenameAccountForm } from "@/components/accounts/rename-account-form";
 import { DisconnectAccountButton } from "@/components/accounts/disconnect-account-button";
@@ -32,14 +35,14 @@ type Props = {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 };
 
-const HISTORY_ACTIONS = ["account_connect", "account_test", "account_recreate", "account_recreate_failed", "account_disconnect", "status_change", "token_refresh"];
+const HISTORY_ACTIONS = ["account_connect", "account_test", "account_recreate", "account_recreate_failed", "account_disconnect", "status_change", "token_refresh", "account_import", "reauth_link_use", "token_issue"];
 
 export default async function AccountPage({ params, searchParams }: Props) {
   const { workspace, role } = await requireWorkspace("accounts:read");
   const { accountId } = await params;
   const row = await db.ebayAccount.findFirst({ where: { id: accountId, workspaceId: workspace.id }, select: ACCOUNT_VIEW_SELECT });
   if (!row) notFound();
-  const [checks, history] = await Promise.all([
+  const [checks, history, reauthLinks] = await Promise.all([
     db.tokenCheck.findMany({
       where: { accountId: row.id, workspaceId: workspace.id },
       orderBy: [{ createdAt: "desc" }, { id: "desc" }],
@@ -50,6 +53,7 @@ export default async function AccountPage({ params, searchParams }: Props) {
       orderBy: [{ createdAt: "desc" }, { id: "desc" }],
       take: 30,
     }),
+    can(role, "reauth_links:manage") ? listReauthLinks(db, { workspaceId: workspace.id, accountId: row.id }) : Promise.resolve([]),
   ]);
   const account = toAccountView(row, getEbayConfig().scopes);
   const nowIso = now().toISOString();
@@ -204,8 +208,25 @@ export default async function AccountPage({ params, searchParams }: Props) {
               <dd>{formatTimestamp(new Date(account.connectedAt))}</dd>
             </dl>
             {can(role, "accounts:rename") && !disconnected ? <RenameAccountForm accountId={account.id} nickname={account.nickname} /> : null}
+            {can(role, "accounts:tag") ? (
+              <AccountTagsForm accountId={account.id} tags={account.tags} />
+            ) : (
+              <p className="text-sm text-gray-700">Tags: {account.tags.length > 0 ? account.tags.join(", ") : "none"}</p>
+            )}
           </CardBody>
         </Card>
+
+        {can(role, "reauth_links:manage") && !disconnected ? (
+          <Card>
+            <CardHeader
+              title="Re-authorization link"
+              description="For an account's owner without a ChannelKeys login: a link that lets them consent again for this account only (single use, up to 7 days)."
+            />
+            <CardBody>
+              <ReauthLinksPanel accountId={account.id} accountStatusLabel={copy.label} links={reauthLinks} />
+            </CardBody>
+          </Card>
+        ) : null}
 
         <Card>
           <CardHeader title="Status history" />

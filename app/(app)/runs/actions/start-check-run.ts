@@ -5,6 +5,7 @@ import { db } from "@/lib/db";
 import { now } from "@/lib/clock";
 import { checkableAccountIdsInFilter } from "@/lib/accounts/list-accounts";
 import { STATUS_FILTERS, STATUS_FILTER_LABELS } from "@/lib/accounts/list-view";
+import { normalizeTag } from "@/lib/accounts/tags";
 import { defineWorkspaceAction, UserFacingError } from "@/lib/actions/workspace-action";
 import { createCheckRun, MAX_ACCOUNTS_PER_RUN } from "@/lib/checks/check-runs";
 import { releaseCheckRunStart, reserveCheckRunStart } from "@/lib/checks/run-start-throttle";
@@ -14,7 +15,7 @@ const schema = z.discriminatedUnion("scope", [
   z.object({ scope: z.literal("all") }),
   // Every account matching the accounts table's status filter, on every page, resolved here with the
   // table's own query (the browser only ever holds one page of rows).
-  z.object({ scope: z.literal("filter"), status: z.enum(STATUS_FILTERS) }),
+  z.object({ scope: z.literal("filter"), status: z.enum(STATUS_FILTERS), tag: z.string().max(32).optional() }),
   // Rows the seller ticked.
   z.object({
     scope: z.literal("accounts"),
@@ -53,7 +54,8 @@ type StartInput = z.infer<typeof schema>;
 async function accountIdsFor(input: StartInput, workspaceId: string): Promise<string[]> {
   if (input.scope === "accounts") return input.accountIds;
   const filter = input.scope === "all" ? "all" : input.status;
-  const accountIds = await checkableAccountIdsInFilter(db, { workspaceId, filter, now: now() });
+  const tag = input.scope === "filter" && input.tag ? normalizeTag(input.tag) : null;
+  const accountIds = await checkableAccountIdsInFilter(db, { workspaceId, filter, now: now(), tag });
   if (accountIds.length === 0 && input.scope === "filter") {
     throw new UserFacingError("No connected account matches this filter any more.", "empty");
   }
@@ -65,7 +67,7 @@ function runLabel(input: StartInput): string {
     case "all":
       return "All accounts";
     case "filter":
-      return STATUS_FILTER_LABELS[input.status];
+      return input.tag ? `${STATUS_FILTER_LABELS[input.status]}, tag ${input.tag}` : STATUS_FILTER_LABELS[input.status];
     case "accounts":
       return input.filterLabel;
   }

@@ -3,8 +3,7 @@
 import { z } from "zod";
 import { revalidatePath } from "next/cache";
 import { db } from "@/lib/db";
-import { encryptToken } from "@/lib/crypto/token-cipher";
-import { defineWorkspaceAction, UserFacingError } from "@/lib/actions/workspace-action";
+import { defineWorkspaceAction } from "@/lib/actions/workspace-action";
 import { recordAuditEvent } from "@/lib/audit/record";
 import {
   isEmailAddress,
@@ -12,9 +11,6 @@ import {
   MIN_WARNING_DAYS,
   parseRecipients,
 } from "@/lib/warnings/alert-settings";
-import { webhookUrlProblem } from "@/lib/warnings/webhook-target";
-
-const MIN_SECRET_LENGTH = 16;
 
 const schema = z.object({
   emailRecipients: z
@@ -23,21 +19,6 @@ const schema = z.object({
     .transform((value) => parseRecipients(value))
     .refine((list) => list.every(isEmailAddress), "One of these is not an email address.")
     .refine((list) => list.length <= 20, "At most 20 recipients."),
-  webhookUrl: z
-    .string()
-    .trim()
-    .max(2000)
-    .transform((value) => (value === "" ? null : value))
-    .superRefine((value, context) => {
-      const problem = value === null ? null : webhookUrlProblem(value);
-      if (problem) context.addIssue({ code: "custom", message: problem });
-    }),
-  /** Empty keeps the stored secret. */
-  webhookSecret: z
-    .string()
-    .trim()
-    .max(200)
-    .refine((value) => value === "" || value.length >= MIN_SECRET_LENGTH, `Use at least ${MIN_SECRET_LENGTH} characters.`),
   warningDays: z.coerce
     .number({ message: "Enter a number of days." })
     .int("Enter a whole number of days.")
@@ -45,20 +26,13 @@ const schema = z.object({
     .max(MAX_WARNING_DAYS, `At most ${MAX_WARNING_DAYS} days.`),
 });
 
-/** Owners and admins (alerts:manage) choose who hears about problems and how early. The secret is stored sealed and never read back. */
+/** Owners and admins (alerts:manage) choose who hears about problems by email and how early. (Webhooks: /settings/webhooks.) */
 export const saveAlertSettingsAction = defineWorkspaceAction(
   { schema, permission: "alerts:manage", name: "saveAlertSettings" },
   async ({ input, user, workspace }) => {
     const existing = await db.workspaceAlertSettings.findUnique({ where: { workspaceId: workspace.id } });
-    const secretChanged = input.webhookSecret !== "";
-    const keepsSecret = input.webhookUrl !== null && !secretChanged && Boolean(existing?.webhookSecret);
-    if (input.webhookUrl !== null && !secretChanged && !keepsSecret) {
-      throw new UserFacingError("Set a signing secret for the webhook (or generate one).", "invalid_input");
-    }
     const data = {
       emailRecipients: input.emailRecipients.join(", "),
-      webhookUrl: input.webhookUrl,
-      webhookSecret: input.webhookUrl === null ? null : secretChanged ? encryptToken(input.webhookSecret) : existing!.webhookSecret,
       warningDays: input.warningDays,
     };
     await db.workspaceAlertSettings.upsert({
@@ -75,13 +49,10 @@ export const saveAlertSettingsAction = defineWorkspaceAction(
       detail: "Alert settings saved.",
       changes: {
         emailRecipients: [existing?.emailRecipients ?? null, data.emailRecipients],
-        webhookUrl: [existing?.webhookUrl ?? null, data.webhookUrl],
         warningDays: [existing?.warningDays ?? null, data.warningDays],
-        // Whether the secret changed, never the secret.
-        ...(secretChanged ? { webhookSecret: ["(previous)", "(new secret)"] } : {}),
       },
     });
     revalidatePath("/settings");
-    return { recipients: input.emailRecipients, webhookConfigured: input.webhookUrl !== null };
+    return { recipients: input.emailRecipients };
   },
 );

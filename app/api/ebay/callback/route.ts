@@ -4,7 +4,8 @@ import { authOptions } from "@/lib/auth/options";
 import { db } from "@/lib/db";
 import { can, isRole } from "@/lib/auth/roles";
 import { recordAuditEvent } from "@/lib/audit/record";
-import { consumeOAuthState, type OAuthStateRecord } from "@/lib/accounts/oauth-state";
+import { consumeOAuthState, consumeReauthLinkState, isReauthLinkState, type OAuthStateRecord } from "@/lib/accounts/oauth-state";
+import { completeReauthLink, type ReauthLinkOutcome } from "@/lib/reauth-links/reauth-links";
 import { completeOAuth } from "@/lib/accounts/complete-oauth";
 import { completeAuthNAuth } from "@/lib/accounts/complete-authnauth";
 import {
@@ -33,6 +34,15 @@ function redirectTo(url: URL | string, setCookie?: string): Response {
 // single-use state it issued.
 export async function GET(request: NextRequest) {
   const params = request.nextUrl.searchParams;
+  // A re-authorization link's consent: its visitor has no ChannelKeys login, the single-use state stands for the link.
+  const stateParam = params.get("state");
+  if (stateParam && (await isReauthLinkState(db, stateParam))) {
+    const consumed = await consumeReauthLinkState(db, stateParam);
+    const outcome: ReauthLinkOutcome = consumed.ok
+      ? await completeReauthLink(db, { state: consumed.record, code: params.get("code"), ebayError: params.get("error") })
+      : { kind: "failed", code: `state_${consumed.reason}` };
+    return Response.redirect(reauthLinkResultUrl(request.url, outcome), 303);
+  }
   const session = await getServerSession(authOptions);
   const userId = session?.user?.id;
   if (!userId) {
@@ -41,7 +51,6 @@ export async function GET(request: NextRequest) {
     return Response.redirect(signIn, 303);
   }
   const actor = { userId, label: session.user.email ?? userId };
-  const stateParam = params.get("state");
   const code = params.get("code");
   const ebayError = params.get("error");
   // Integrators see eBay's default landing page report a decline as isAuthSuccessful=false, with no error and no state.
@@ -101,7 +110,7 @@ export async function GET(request: NextRequest) {
       case "connected":
         return redirectTo(noticeUrl(request.url, { notice: result.reconnected ? "reconnected" : "connected", account: result.accountName }));
       case "recreated":
-        if (result.bothTokens) return continueWithAuthNAuth(request, state, result, back);
+        if (result.bothTokens) return continueWithAuthNAuth(request, actor, state, result, back);
         return redirectTo(noticeUrl(request.url, { notice: "recreated", account: result.accountName }, back));
       case "wrong_account":
         return redirectTo(noticeUrl(request.url, { error: "wrong_account", account: result.accountName, signedInAs: result.signedInAs }, back));
@@ -119,14 +128,16 @@ export async function GET(request: NextRequest) {
  */
 async function continueWithAuthNAuth(
   request: NextRequest,
+  actor: Actor,
   state: OAuthStateRecord,
   result: { accountId: string; accountName: string },
   back: string,
 ): Promise<Response> {
   try {
+    // The signed-in seller who started the re-create (a re-authorization link's consent never asks for both).
     const { signInUrl, cookie } = await startAuthNAuthSignIn(db, {
       workspaceId: state.workspaceId,
-      userId: state.userId,
+      userId: actor.userId,
       intent: "recreate",
       accountId: result.accountId,
       bothTokens: true,
@@ -225,4 +236,14 @@ async function hasPermission(state: OAuthStateRecord, userId: string): Promise<b
   const membership = await db.membership.findFirst({ where: { workspaceId: state.workspaceId, userId } });
   if (!membership || !isRole(membership.role)) return false;
   return can(membership.role, state.intent === "recreate" ? "accounts:recreate" : "accounts:connect");
+}
+
+/** The signed-out result page: the outcome and the account's name, nothing about the workspace. */
+function reauthLinkResultUrl(requestUrl: string, outcome: ReauthLinkOutcome): URL {
+  const url = new URL("/reauthorize/done", requestUrl);
+  url.searchParams.set("outcome", outcome.kind);
+  if (outcome.kind === "recreated" || outcome.kind === "wrong_account") url.searchParams.set("account", outcome.accountName);
+  if (outcome.kind === "wrong_account") url.searchParams.set("signedInAs", outcome.signedInAs);
+  if (outcome.kind === "link_closed") url.searchParams.set("reason", outcome.reason);
+  return url;
 }
