@@ -54,13 +54,14 @@ test("connect an Auth'n'Auth token, see eBay's revocation arrive without a Test,
     "AUTHORIZATION_REVOCATION:delivered",
     "TokenRevocation:delivered",
   ]);
+  // The two notices are worked as separate jobs, in either order: wait until the page shows both.
+  const revokedTokens = accountRow(page, seller).getByRole("list", { name: `Tokens of ${seller}` });
   await expect(async () => {
     await page.reload();
     await expect(accountRow(page, seller).getByText("Needs re-authorization")).toBeVisible({ timeout: 1000 });
+    await expect(revokedTokens.getByRole("listitem").filter({ hasText: "OAuth token:" })).toContainText("revoked by the seller", { timeout: 1000 });
+    await expect(revokedTokens.getByRole("listitem").filter({ hasText: "Auth'n'Auth token:" })).toContainText("revoked by the seller", { timeout: 1000 });
   }).toPass({ timeout: 15_000 });
-  const revokedTokens = accountRow(page, seller).getByRole("list", { name: `Tokens of ${seller}` });
-  await expect(revokedTokens.getByRole("listitem").filter({ hasText: "OAuth token:" })).toContainText("revoked by the seller");
-  await expect(revokedTokens.getByRole("listitem").filter({ hasText: "Auth'n'Auth token:" })).toContainText("revoked by the seller");
 
   await openAccount(page, seller);
   await expect(page.getByText("This account has not been tested yet.")).toBeVisible();
