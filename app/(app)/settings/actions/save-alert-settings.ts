@@ -6,6 +6,7 @@ import { db } from "@/lib/db";
 import { encryptToken } from "@/lib/crypto/token-cipher";
 import { defineWorkspaceAction, UserFacingError } from "@/lib/actions/workspace-action";
 import { recordAuditEvent } from "@/lib/audit/record";
+import { maskEmailList, maskSecretUrl } from "@/lib/audit/labels";
 import {
   isEmailAddress,
   MAX_WARNING_DAYS,
@@ -74,8 +75,10 @@ export const saveAlertSettingsAction = defineWorkspaceAction(
       outcome: "success",
       detail: "Alert settings saved.",
       changes: {
-        emailRecipients: [existing?.emailRecipients ?? null, data.emailRecipients],
-        webhookUrl: [existing?.webhookUrl ?? null, data.webhookUrl],
+        // Masked when written, not only when shown: every member reads the history, and for a Slack-style hook
+        // the URL is the credential (lib/audit/labels.ts masks older rows the same way).
+        emailRecipients: [maskOrNull(existing?.emailRecipients, maskEmailList), maskEmailList(data.emailRecipients)],
+        webhookUrl: [maskOrNull(existing?.webhookUrl, maskSecretUrl), maskOrNull(data.webhookUrl, maskSecretUrl)],
         warningDays: [existing?.warningDays ?? null, data.warningDays],
         // Whether the secret changed, never the secret.
         ...(secretChanged ? { webhookSecret: ["(previous)", "(new secret)"] } : {}),
@@ -85,3 +88,7 @@ export const saveAlertSettingsAction = defineWorkspaceAction(
     return { recipients: input.emailRecipients, webhookConfigured: input.webhookUrl !== null };
   },
 );
+
+function maskOrNull(value: string | null | undefined, mask: (value: string) => string): string | null {
+  return value ? mask(value) : null;
+}
