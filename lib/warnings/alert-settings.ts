@@ -1,7 +1,8 @@
-// Where a workspace's warnings go. The webhook secret is stored sealed with the token cipher and only
-// opened here, for signing; screens get "a secret is set", never the secret.
+// Where a workspace's warnings go. The webhook secret is an encrypted column (lib/crypto/encrypted-columns.ts),
+// opened by the database client only where it is read with it: here, for signing; screens get "a secret is set",
+// never the secret.
 import type { Db } from "@/lib/db";
-import { decryptToken } from "@/lib/crypto/token-cipher";
+import { TokenDecryptionError } from "@/lib/crypto/token-cipher";
 import { DEFAULT_EXPIRY_WARNING_DAYS } from "@/lib/tokens/status-copy";
 
 export type ResolvedAlertSettings = {
@@ -35,7 +36,7 @@ export async function warningDaysOf(db: Db, workspaceId: string): Promise<number
 }
 
 export async function resolveAlertSettings(db: Db, workspaceId: string): Promise<ResolvedAlertSettings> {
-  const settings = await db.workspaceAlertSettings.findUnique({ where: { workspaceId } });
+  const settings = await db.workspaceAlertSettings.findUnique({ where: { workspaceId }, omit: { webhookSecret: true } });
   if (!settings) {
     // Until someone chooses recipients, the people who own the workspace hear about problems.
     const owners = await db.membership.findMany({
@@ -53,12 +54,13 @@ export async function resolveAlertSettings(db: Db, workspaceId: string): Promise
   }
   let webhookSecret: string | null = null;
   let webhookSecretUnreadable = false;
-  if (settings.webhookSecret) {
-    try {
-      webhookSecret = decryptToken(settings.webhookSecret);
-    } catch {
-      webhookSecretUnreadable = true;
-    }
+  try {
+    const sealed = await db.workspaceAlertSettings.findUnique({ where: { workspaceId }, select: { webhookSecret: true } });
+    webhookSecret = sealed?.webhookSecret ?? null;
+  } catch (error) {
+    // A secret no configured key opens (or copied from another row) must not stop email: report it instead.
+    if (!(error instanceof TokenDecryptionError)) throw error;
+    webhookSecretUnreadable = true;
   }
   return {
     recipients: parseRecipients(settings.emailRecipients),

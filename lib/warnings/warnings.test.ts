@@ -5,10 +5,11 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
+import { createTokenCipher } from "@/lib/crypto/token-cipher";
+import { generateTokenKey, keyRing } from "@/lib/crypto/token-keys";
 import { startSmtpServer, type SmtpTestServer } from "@/test/support/smtp-server";
 import { createDbClient, type Db } from "@/lib/db";
 import { DELIVERY_HEADER } from "@/lib/warnings/webhook";
-import { encryptToken } from "@/lib/crypto/token-cipher";
 import { evaluateWarnings } from "@/lib/warnings/evaluate-warnings";
 import { deliverWarning } from "@/lib/warnings/deliver-warning";
 import { deliverWarningJob, WARNING_DELIVERY_ATTEMPTS } from "@/lib/warnings/warning-jobs";
@@ -269,7 +270,7 @@ describe("delivery (the deliver-warning job)", () => {
     smtp.clear();
     received.length = 0;
     await db.workspaceAlertSettings.create({
-      data: { workspaceId, emailRecipients: "ops@example.test, owner@example.test", webhookUrl, webhookSecret: encryptToken(secret) },
+      data: { workspaceId, emailRecipients: "ops@example.test, owner@example.test", webhookUrl, webhookSecret: secret },
     });
     const account = await createAccount();
     await setStatus(account.id, "needs_reauth", { failureStreak: 2 });
@@ -331,7 +332,7 @@ describe("delivery (the deliver-warning job)", () => {
   });
 
   it("asks the queue to retry while a channel is still due, and settles as given up after the last attempt", async () => {
-    await db.workspaceAlertSettings.create({ data: { workspaceId, webhookUrl, webhookSecret: encryptToken(secret) } });
+    await db.workspaceAlertSettings.create({ data: { workspaceId, webhookUrl, webhookSecret: secret } });
     const warning = await db.warning.create({ data: { workspaceId, kind: "expiring", title: "Down", message: "m", dedupeKey: "down:1", createdAt: at(0) } });
     failNextWebhooks = 2;
     const job = (attempts: number) => ({ job: { attempts, max_attempts: WARNING_DELIVERY_ATTEMPTS } }) as Parameters<typeof runDeliverWarningJob>[2];
@@ -351,7 +352,14 @@ describe("delivery (the deliver-warning job)", () => {
 
   it("reports a webhook secret that can no longer be opened", async () => {
     received.length = 0;
-    await db.workspaceAlertSettings.create({ data: { workspaceId, webhookUrl, webhookSecret: "v1.gone.AAAA.BBBB.CCCC" } });
+    await db.workspaceAlertSettings.create({ data: { workspaceId, webhookUrl } });
+    // Sealed with a key this server no longer has (written under the client's back, as a restored backup would be).
+    const lost = createTokenCipher(keyRing([generateTokenKey("gone")])).encrypt("old-secret-0123456789", {
+      table: "WorkspaceAlertSettings",
+      column: "webhookSecret",
+      rowId: workspaceId,
+    });
+    await database.query('UPDATE "WorkspaceAlertSettings" SET "webhookSecret" = $1 WHERE "workspaceId" = $2', [lost, workspaceId]);
     const warning = await db.warning.create({ data: { workspaceId, kind: "expiring", title: "Sealed", message: "m", dedupeKey: "sealed:1", createdAt: at(0) } });
     expect(await deliver(warning.id, 1)).toMatchObject({ webhookSent: false, stillDue: true });
     expect((await db.warning.findUniqueOrThrow({ where: { id: warning.id } })).deliveryError).toBe(
@@ -381,7 +389,7 @@ describe("delivery (the deliver-warning job)", () => {
   it("two job runners over the same warnings send each email and each webhook exactly once", async () => {
     smtp.clear();
     received.length = 0;
-    await db.workspaceAlertSettings.create({ data: { workspaceId, emailRecipients: "ops@example.test", webhookUrl, webhookSecret: encryptToken(secret) } });
+    await db.workspaceAlertSettings.create({ data: { workspaceId, emailRecipients: "ops@example.test", webhookUrl, webhookSecret: secret } });
     const warningIds: string[] = [];
     for (let index = 0; index < 12; index++) {
       const warning = await db.warning.create({
@@ -409,7 +417,7 @@ describe("delivery (the deliver-warning job)", () => {
 
   it("refuses a loopback webhook unless private networks are enabled, with a coarse error and no request", async () => {
     received.length = 0;
-    await db.workspaceAlertSettings.create({ data: { workspaceId, webhookUrl, webhookSecret: encryptToken(secret) } });
+    await db.workspaceAlertSettings.create({ data: { workspaceId, webhookUrl, webhookSecret: secret } });
     const warning = await db.warning.create({ data: { workspaceId, kind: "expiring", title: "Private", message: "m", dedupeKey: "private:1", createdAt: at(0) } });
     expect(await deliver(warning.id, 1, { allowPrivate: false })).toMatchObject({ webhookSent: false, stillDue: true });
     expect(received).toHaveLength(0);

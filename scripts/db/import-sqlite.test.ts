@@ -19,6 +19,8 @@ const FIXTURE_DIR = path.resolve(import.meta.dirname, "../../test/fixtures/sqlit
 const FIXTURE_KEY_FILE = path.join(FIXTURE_DIR, "token-keys.json");
 const fixtureRing = readKeyFile(FIXTURE_KEY_FILE);
 const fixtureCipher = createTokenCipher(fixtureRing);
+// The SQLite release wrote the v1 format, which carries no table/row binding: it opens wherever it lies.
+const UNBOUND = { table: "EbayAccount", column: "accessToken", rowId: "v1-values-are-unbound" };
 
 /** The tables both releases have, in the order the importer copies them. */
 const COPIED_TABLES = [
@@ -220,7 +222,7 @@ describe("importSqliteDatabase", () => {
     expect(copied).toEqual(stored);
     const sealedTokens = copied.flatMap((row) => [row.accessToken, row.refreshToken]).filter((value): value is string => value !== null);
     expect(sealedTokens.length).toBeGreaterThan(30);
-    for (const token of sealedTokens) expect(() => fixtureCipher.decrypt(token)).not.toThrow();
+    for (const token of sealedTokens) expect(() => fixtureCipher.decrypt(token, UNBOUND)).not.toThrow();
     expect(report.sealedWithKeyIds).toEqual([...fixtureRing.byId.keys()]);
     expect(report.unsealedValues).toBe(0);
 
@@ -231,8 +233,8 @@ describe("importSqliteDatabase", () => {
     expect(accounts.map((account) => account.id)).toEqual(copied.map((row) => row.id));
     for (const [index, account] of accounts.entries()) {
       const raw = copied[index]!;
-      expect(account.accessToken).toBe(raw.accessToken === null ? null : fixtureCipher.decrypt(raw.accessToken));
-      expect(account.refreshToken).toBe(raw.refreshToken === null ? null : fixtureCipher.decrypt(raw.refreshToken));
+      expect(account.accessToken).toBe(raw.accessToken === null ? null : fixtureCipher.decrypt(raw.accessToken, UNBOUND));
+      expect(account.refreshToken).toBe(raw.refreshToken === null ? null : fixtureCipher.decrypt(raw.refreshToken, UNBOUND));
     }
 
     const [secretRow] = readSqlite<{ workspaceId: string; webhookSecret: string }>(
@@ -246,7 +248,7 @@ describe("importSqliteDatabase", () => {
     useTokenKeyRing(fixtureRing);
     const settings = await resolveAlertSettings(appClientWithFixtureKeys(), secretRow!.workspaceId);
     expect(settings.webhookSecretUnreadable).toBe(false);
-    expect(settings.webhookSecret).toBe(fixtureCipher.decrypt(secretRow!.webhookSecret));
+    expect(settings.webhookSecret).toBe(fixtureCipher.decrypt(secretRow!.webhookSecret, UNBOUND));
   });
 
   it("resumes open bulk runs through the queue and queues the delivery of unsettled warnings", async () => {
@@ -451,7 +453,7 @@ describe("npm run db:import-sqlite", () => {
       `SELECT "accessToken" AS "value" FROM "EbayAccount" WHERE "accessToken" IS NOT NULL
        UNION ALL SELECT "refreshToken" FROM "EbayAccount" WHERE "refreshToken" IS NOT NULL
        UNION ALL SELECT "webhookSecret" FROM "WorkspaceAlertSettings" WHERE "webhookSecret" IS NOT NULL`,
-    ).flatMap(({ value }) => [value, fixtureCipher.decrypt(value)]);
+    ).flatMap(({ value }) => [value, fixtureCipher.decrypt(value, UNBOUND)]);
     const keyMaterial = keysSpec.split(",").map((entry) => entry.slice(entry.indexOf(":") + 1));
     for (const secret of [...secrets, ...keyMaterial]) expect(stdout.includes(secret)).toBe(false);
   }, 60_000);

@@ -10,6 +10,7 @@
 //   silently. Foreign keys decide the order.
 // - Work the old release had promised but not done yet becomes queue jobs, as the new release would have made them:
 //   open bulk runs go on, unsettled warnings are delivered.
+import { ENCRYPTED_MODELS } from "@/lib/crypto/encrypted-columns";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { CHECK_RUN_ITEM_MAX_ATTEMPTS } from "@/lib/checks/check-run-jobs";
@@ -100,12 +101,12 @@ const DROPPED_COLUMNS: Readonly<Record<string, Readonly<Record<string, string>>>
   },
 };
 
-/** Columns holding token-cipher output (lib/crypto/token-cipher.ts), copied byte for byte. */
-const SEALED_COLUMNS: Readonly<Record<string, readonly string[]>> = {
-  EbayAccount: ["accessToken", "refreshToken"],
-  WorkspaceAlertSettings: ["webhookSecret"],
-};
-const SEALED_VALUE_KEY_ID = /^v1\.([A-Za-z0-9_-]{1,64})\./;
+/** Columns holding token-cipher output (lib/crypto/encrypted-columns.ts), copied byte for byte. */
+const SEALED_COLUMNS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
+  [...ENCRYPTED_MODELS.values()].map((encrypted) => [encrypted.model, [...encrypted.fields]]),
+);
+// The release wrote v1 (no row binding); `npm run keys:rotate` rewrites the copies as v2 bound to their rows.
+const SEALED_VALUE_KEY_ID = /^v[12]\.([A-Za-z0-9_-]{1,64})\./;
 
 /** Queue jobs that point at ChannelKeys rows: meaningless once --replace discards those rows. */
 const ROW_BOUND_TASKS: readonly TaskName[] = ["check-run-item", "read-ebay-quota", "evaluate-warnings", "deliver-warning"];

@@ -3,7 +3,6 @@
 import { z } from "zod";
 import { revalidatePath } from "next/cache";
 import { db } from "@/lib/db";
-import { encryptToken } from "@/lib/crypto/token-cipher";
 import { defineWorkspaceAction, UserFacingError } from "@/lib/actions/workspace-action";
 import { recordAuditEvent } from "@/lib/audit/record";
 import { maskEmailList, maskSecretUrl } from "@/lib/audit/labels";
@@ -50,16 +49,19 @@ const schema = z.object({
 export const saveAlertSettingsAction = defineWorkspaceAction(
   { schema, permission: "alerts:manage", name: "saveAlertSettings" },
   async ({ input, user, workspace }) => {
-    const existing = await db.workspaceAlertSettings.findUnique({ where: { workspaceId: workspace.id } });
+    // The stored secret is not read here (it may not even open, after a key was dropped): kept means left as it is.
+    const existing = await db.workspaceAlertSettings.findUnique({ where: { workspaceId: workspace.id }, omit: { webhookSecret: true } });
+    const storedSecret = await db.workspaceAlertSettings.count({ where: { workspaceId: workspace.id, webhookSecret: { not: null } } });
     const secretChanged = input.webhookSecret !== "";
-    const keepsSecret = input.webhookUrl !== null && !secretChanged && Boolean(existing?.webhookSecret);
+    const keepsSecret = input.webhookUrl !== null && !secretChanged && storedSecret > 0;
     if (input.webhookUrl !== null && !secretChanged && !keepsSecret) {
       throw new UserFacingError("Set a signing secret for the webhook (or generate one).", "invalid_input");
     }
     const data = {
       emailRecipients: input.emailRecipients.join(", "),
       webhookUrl: input.webhookUrl,
-      webhookSecret: input.webhookUrl === null ? null : secretChanged ? encryptToken(input.webhookSecret) : existing!.webhookSecret,
+      // Sealed by the database client (lib/crypto/encrypted-columns.ts), bound to this workspace's row.
+      ...(input.webhookUrl === null ? { webhookSecret: null } : secretChanged ? { webhookSecret: input.webhookSecret } : {}),
       warningDays: input.warningDays,
     };
     await db.workspaceAlertSettings.upsert({
