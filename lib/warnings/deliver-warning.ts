@@ -27,7 +27,7 @@ export type DeliverWarningInput = {
   config: WarningConfig;
   /** The queue will not try again after this attempt: a failure settles the warning as given up. */
   lastAttempt: boolean;
-  /** Private and loopback webhook targets (default: WEBHOOK_ALLOW_PRIVATE_NETWORKS or emulated eBay). */
+  /** Private and loopback webhook targets (default: WEBHOOK_ALLOW_PRIVATE_NETWORKS=1). */
   allowPrivateWebhookTargets?: boolean;
 };
 

@@ -284,9 +284,9 @@ describe("delivery (the deliver-warning job)", () => {
       emailed: true,
       webhookSent: false,
       stillDue: true,
-      deliveryError: "Webhook: the webhook answered HTTP 503",
+      deliveryError: "Webhook: the webhook endpoint did not accept the delivery",
     });
-    expect((await warningsOf(account.id))[0]).toMatchObject({ emailedAt: at(1), webhookSentAt: null, deliverySettledAt: null, deliveryError: "Webhook: the webhook answered HTTP 503" });
+    expect((await warningsOf(account.id))[0]).toMatchObject({ emailedAt: at(1), webhookSentAt: null, deliverySettledAt: null, deliveryError: "Webhook: the webhook endpoint did not accept the delivery" });
     // The queue's retry: only the webhook is sent again.
     expect(await deliver(raised!.id, 60, { deliveryConfig })).toEqual({ emailed: false, webhookSent: true, stillDue: false, deliveryError: null });
 
@@ -339,12 +339,12 @@ describe("delivery (the deliver-warning job)", () => {
     process.env.WEBHOOK_ALLOW_PRIVATE_NETWORKS = "1";
     try {
       await expect(runDeliverWarningJob(db, { warningId: warning.id }, job(1))).rejects.toBeInstanceOf(RetryLater);
-      expect(await db.warning.findUniqueOrThrow({ where: { id: warning.id } })).toMatchObject({ deliverySettledAt: null, deliveryError: "Webhook: the webhook answered HTTP 503" });
+      expect(await db.warning.findUniqueOrThrow({ where: { id: warning.id } })).toMatchObject({ deliverySettledAt: null, deliveryError: "Webhook: the webhook endpoint did not accept the delivery" });
       // The last attempt fails too: no further retry, the warning says it was given up.
       await expect(runDeliverWarningJob(db, { warningId: warning.id }, job(WARNING_DELIVERY_ATTEMPTS))).rejects.toBeInstanceOf(RetryLater);
       const settled = await db.warning.findUniqueOrThrow({ where: { id: warning.id } });
       expect(settled.deliverySettledAt).not.toBeNull();
-      expect(settled.deliveryError).toBe("Webhook: the webhook answered HTTP 503 (gave up after repeated attempts)");
+      expect(settled.deliveryError).toBe("Webhook: the webhook endpoint did not accept the delivery (gave up after repeated attempts)");
     } finally {
       delete process.env.WEBHOOK_ALLOW_PRIVATE_NETWORKS;
     }
@@ -422,7 +422,7 @@ describe("delivery (the deliver-warning job)", () => {
     expect(await deliver(warning.id, 1, { allowPrivate: false })).toMatchObject({ webhookSent: false, stillDue: true });
     expect(received).toHaveLength(0);
     expect((await db.warning.findUniqueOrThrow({ where: { id: warning.id } })).deliveryError).toBe(
-      "Webhook: the webhook endpoint could not be reached or did not answer in time",
+      "Webhook: the webhook endpoint did not accept the delivery",
     );
     // The same target once enabled (WEBHOOK_ALLOW_PRIVATE_NETWORKS).
     expect(await deliver(warning.id, 2, { allowPrivate: true })).toMatchObject({ webhookSent: true });

@@ -91,8 +91,11 @@ describe("webhookUrlProblem (settings form)", () => {
 });
 
 describe("webhookPrivateTargetsAllowed", () => {
-  it("is on against the emulator or when WEBHOOK_ALLOW_PRIVATE_NETWORKS=1, off against real eBay", () => {
-    expect(webhookPrivateTargetsAllowed({})).toBe(true);
+  it("is on only when WEBHOOK_ALLOW_PRIVATE_NETWORKS=1, whether eBay is real or emulated (review finding 7)", () => {
+    // A demo install runs against the emulator and lets anyone sign up: that must not open its private network.
+    expect(webhookPrivateTargetsAllowed({})).toBe(false);
+    expect(webhookPrivateTargetsAllowed({ EBAY_EMULATOR_URL: "http://localhost:4010" })).toBe(false);
+    expect(webhookPrivateTargetsAllowed({ WEBHOOK_ALLOW_PRIVATE_NETWORKS: "1" })).toBe(true);
     expect(webhookPrivateTargetsAllowed(PRODUCTION_EBAY)).toBe(false);
     expect(webhookPrivateTargetsAllowed({ ...PRODUCTION_EBAY, WEBHOOK_ALLOW_PRIVATE_NETWORKS: "1" })).toBe(true);
     expect(webhookPrivateTargetsAllowed({ ...PRODUCTION_EBAY, WEBHOOK_ALLOW_PRIVATE_NETWORKS: "true" })).toBe(false);
@@ -134,7 +137,7 @@ describe("postWebhook refuses private targets without touching the network", () 
     expect(error, url).toBeInstanceOf(WebhookDeliveryError);
     const delivery = error as WebhookDeliveryError;
     // Coarse for users; the real reason stays in `cause`.
-    expect(delivery.message).toBe("the webhook endpoint could not be reached or did not answer in time");
+    expect(delivery.message).toBe("the webhook endpoint did not accept the delivery");
     expect(delivery.cause, url).toBeInstanceOf(WebhookTargetRefused);
   };
 

@@ -50,10 +50,11 @@ export type WebhookOptions = {
   allowPrivateNetworks: boolean;
 };
 
-// What a seller sees about a failure. Deliberately coarse: "refused by policy", "connection refused",
-// "no such host" and "timed out" all read the same, so the notifications page cannot be used to probe
-// which internal hosts and ports exist. Only an HTTP error status is shown (the host passed the policy).
-const UNREACHABLE = "the webhook endpoint could not be reached or did not answer in time";
+// What a seller sees about a failure: one sentence for every kind. "Refused by policy", "connection refused",
+// "no such host", "timed out" and any HTTP status all read the same, so the notifications page cannot be used to
+// probe which hosts and ports answer, or to read what a remote server says. The cause stays on the error (for
+// the server and tests).
+const NOT_ACCEPTED = "the webhook endpoint did not accept the delivery";
 
 /**
  * Posts the payload once; a 2xx is success, anything else a WebhookDeliveryError. Retrying is the queue's
@@ -69,7 +70,7 @@ export async function postWebhook(url: string, secret: string, payload: WebhookP
     target = new URL(url);
     assertWebhookTarget(target, policy);
   } catch (error) {
-    throw new WebhookDeliveryError(UNREACHABLE, { cause: error });
+    throw new WebhookDeliveryError(NOT_ACCEPTED, { cause: error });
   }
   const timestamp = String(Math.floor(Date.now() / 1000));
   let status: number;
@@ -82,10 +83,10 @@ export async function postWebhook(url: string, secret: string, payload: WebhookP
       [DELIVERY_HEADER]: options.deliveryId,
     }));
   } catch (error) {
-    throw new WebhookDeliveryError(UNREACHABLE, { cause: error });
+    throw new WebhookDeliveryError(NOT_ACCEPTED, { cause: error });
   }
   if (status >= 200 && status < 300) return { status };
-  throw new WebhookDeliveryError(status >= 400 ? `the webhook answered HTTP ${status}` : "the webhook endpoint did not accept the message");
+  throw new WebhookDeliveryError(NOT_ACCEPTED, { cause: new Error(`HTTP ${status}`) });
 }
 
 /**
