@@ -31,8 +31,14 @@ test("no token, secret or stack trace reaches HTML, RSC payloads, JSON routes or
       expect(body, url).not.toMatch(/at [\w.<>]+ \(.*\.(ts|js):\d+:\d+\)/);
     }
   }
-  for (const url of ["/api/accounts", `/api/accounts/${accountId}`, "/audit/export", "/timeline/calendar.ics"]) {
-    const body = await (await page.request.get(url)).text();
+  const exported = await page.request.post("/audit/export", { form: {} });
+  expect(exported.status()).toBe(200);
+  for (const [url, body] of [
+    ...(await Promise.all(
+      ["/api/accounts", `/api/accounts/${accountId}`, "/timeline/calendar.ics"].map(async (url) => [url, await (await page.request.get(url)).text()]),
+    )),
+    ["/audit/export (POST)", await exported.text()],
+  ]) {
     expect(body, url).not.toContain(EBAY_TOKEN_SHAPE);
     expect(body, url).not.toContain(EMULATED_CLIENT_SECRET);
   }

@@ -47,7 +47,7 @@ test("a second workspace gets 404s and refusals for every page, route and action
   // The audit history and its export never show the owner's events, even when asked by id.
   await intruder.goto(`/audit?account=${victimId}`);
   await expect(intruder.locator("main")).not.toContainText("demo_fr_boutique");
-  const csv = await intruder.request.get(`/audit/export?account=${victimId}`);
+  const csv = await intruder.request.post("/audit/export", { form: { account: victimId } });
   expect(await csv.text()).not.toContain("demo_fr_boutique");
 
   // Server actions called with the owner's id (the intruder's own calls, rewritten) are refused.
@@ -86,4 +86,7 @@ test("signed-out visitors are sent to sign in and get no data from routes", asyn
     expect(response.status(), path).toBe(307);
     expect(response.headers().location, path).toContain("/sign-in");
   }
+  const exported = await request.post("/audit/export", { form: {}, maxRedirects: 0 });
+  expect(exported.status()).toBe(307);
+  expect(await exported.text()).not.toContain("time");
 });

@@ -95,6 +95,17 @@ describe("GET /api/ebay/callback", () => {
     expect(await lastAudit()).toMatchObject({ action: "account_connect_failed", outcome: "failure" });
   });
 
+  // Security review, finding 11: anyone can make a signed-in browser open this URL from another site. Only a state
+  // this user was issued (which another site cannot know) may lead to a write.
+  it("writes nothing for a callback without a state or with a state ChannelKeys never issued", async () => {
+    session.userId = userId;
+    const before = await database.db.auditEvent.count();
+    expect((await callback({})).location.searchParams.get("error")).toBe("state_missing");
+    expect((await callback({ error: "access_denied" })).location.searchParams.get("error")).toBe("state_missing");
+    expect((await callback({ state: "made-up-by-another-site", code: "x" })).location.searchParams.get("error")).toBe("state_unknown");
+    expect(await database.db.auditEvent.count()).toBe(before);
+  });
+
   it("refuses a state issued to another user, a forged state, and a user who lost the permission", async () => {
     session.userId = userId;
     expect((await callback({ state: await newState(viewerId), code: "x" })).location.searchParams.get("error")).toBe("state_other_user");

@@ -27,16 +27,17 @@ export async function GET(request: NextRequest) {
 
   const consumed = await consumeOAuthState(db, params.get("state"), userId);
   if (!consumed.ok) {
-    const workspaceId = consumed.record?.workspaceId ?? (await firstWorkspaceId(userId));
-    if (workspaceId && consumed.reason !== "other_user") {
+    // Any site can send a signed-in browser here. A refusal is written only for a state this user was issued
+    // (used twice, or too old), which no other site can know; a missing or made-up state writes nothing.
+    if (consumed.record && consumed.reason !== "other_user") {
       await recordAuditEvent(db, {
-        workspaceId,
+        workspaceId: consumed.record.workspaceId,
         actorUserId: userId,
         actorLabel: actor.label,
         accountId: consumed.record?.accountId ?? null,
         action: params.get("error") ? "oauth_declined" : "oauth_state_rejected",
         outcome: "refused",
-        detail: `eBay sign-in could not be completed: the request was ${consumed.reason === "reused" ? "already used" : consumed.reason === "expired" ? "older than 10 minutes" : "not one ChannelKeys started"}.`,
+        detail: `eBay sign-in could not be completed: the request was ${consumed.reason === "reused" ? "already used" : "older than 10 minutes"}.`,
       });
     }
     return Response.redirect(noticeUrl(request.url, { error: `state_${consumed.reason}` }), 303);
@@ -94,11 +95,6 @@ export async function GET(request: NextRequest) {
     });
     return Response.redirect(noticeUrl(request.url, { error: failure.code }, back), 303);
   }
-}
-
-async function firstWorkspaceId(userId: string): Promise<string | null> {
-  const membership = await db.membership.findFirst({ where: { userId }, orderBy: { createdAt: "asc" } });
-  return membership?.workspaceId ?? null;
 }
 
 async function hasPermission(state: OAuthStateRecord, userId: string): Promise<boolean> {
