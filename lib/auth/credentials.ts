@@ -4,6 +4,7 @@ import { now } from "@/lib/clock";
 import { verifyAgainstDummy, verifyPassword } from "@/lib/auth/password";
 import { recordSignInSuccess, reserveSignInAttempt } from "@/lib/auth/rate-limit";
 import { recordUserAuditEvent } from "@/lib/auth/user-audit";
+import { demoAccountAllowed, isDemoEmail } from "@/lib/auth/demo-account";
 
 export const INVALID_CREDENTIALS_MESSAGE = "Email or password is incorrect.";
 
@@ -32,6 +33,10 @@ export async function authenticateWithPassword(
   const parsed = credentialsSchema.safeParse({ email: input.email, password: input.password });
   if (!parsed.success) return { ok: false, code: "invalid_input", message: "Enter your email address and password." };
   const { email, password } = parsed.data;
+  // The demo's password is published: with real eBay keys it is refused like any wrong password, before any work.
+  if (isDemoEmail(email) && !demoAccountAllowed()) {
+    return { ok: false, code: "invalid_credentials", message: INVALID_CREDENTIALS_MESSAGE };
+  }
 
   const user = await client.user.findUnique({
     where: { email },

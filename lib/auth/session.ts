@@ -7,6 +7,7 @@ import { db } from "@/lib/db";
 import { authOptions } from "@/lib/auth/options";
 import { can, isRole, type Permission, type Role } from "@/lib/auth/roles";
 import { WORKSPACE_COOKIE } from "@/lib/auth/workspace-cookie";
+import { demoAccountAllowed, isDemoEmail } from "@/lib/auth/demo-account";
 
 export type SessionUser = { id: string; email: string; name: string };
 export type WorkspaceRef = { id: string; name: string };
@@ -21,7 +22,10 @@ export const getSessionUser = cache(async (): Promise<SessionUser | null> => {
   const session = await getServerSession(authOptions);
   const userId = session?.user?.id;
   if (!userId) return null;
-  return db.user.findUnique({ where: { id: userId }, select: { id: true, email: true, name: true } });
+  const user = await db.user.findUnique({ where: { id: userId }, select: { id: true, email: true, name: true } });
+  // A demo session from before real eBay keys were set opens nothing (lib/auth/demo-account.ts).
+  if (user && isDemoEmail(user.email) && !demoAccountAllowed()) return null;
+  return user;
 });
 
 /** Every workspace the user belongs to, oldest membership first. */
