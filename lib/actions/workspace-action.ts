@@ -14,6 +14,7 @@ import {
 import type { ActionFailure, ActionResult } from "@/lib/actions/action-result";
 import { logUnexpectedError, unexpectedErrorMessage } from "@/lib/actions/log-unexpected-error";
 import { UserFacingError } from "@/lib/actions/user-facing-error";
+import { SERVER_ACTIONS, type ServerActionName } from "@/lib/actions/action-table";
 
 export { UserFacingError } from "@/lib/actions/user-facing-error";
 export type { ActionResult } from "@/lib/actions/action-result";
@@ -28,9 +29,16 @@ export type WorkspaceActionContext<Input> = {
 export type WorkspaceActionOptions<Schema extends z.ZodType> = {
   schema: Schema;
   permission: Permission;
-  /** Names the action in server logs. */
-  name?: string;
+  /** Its row in lib/actions/action-table.ts (which must name the same permission); also names it in server logs. */
+  name: ServerActionName;
 };
+
+/** What the wrapper checks for each action it made: lib/actions/action-table.test.ts compares it with the table. */
+const definedActions = new WeakMap<object, { name: ServerActionName; permission: Permission }>();
+
+export function describeWorkspaceAction(action: unknown): { name: ServerActionName; permission: Permission } | undefined {
+  return typeof action === "function" ? definedActions.get(action) : undefined;
+}
 
 export const SIGNED_OUT_MESSAGE = "Your session has ended. Sign in again to continue.";
 export const NO_WORKSPACE_MESSAGE = "You are not a member of any workspace.";
@@ -73,8 +81,13 @@ export function defineWorkspaceAction<Schema extends z.ZodType, T>(
   options: WorkspaceActionOptions<Schema>,
   handler: (context: WorkspaceActionContext<z.output<Schema>>) => Promise<T>,
 ): (input: unknown) => Promise<ActionResult<T>> {
-  const context = options.name ?? `server action (${options.permission})`;
-  return async (rawInput: unknown): Promise<ActionResult<T>> => {
+  const listed = SERVER_ACTIONS[options.name]?.access;
+  if (!listed || !("permission" in listed) || listed.permission !== options.permission) {
+    // A programming error, caught by type-checking and the action table's test before it ships.
+    throw new Error(`Server action ${options.name} must be listed in lib/actions/action-table.ts with permission ${options.permission}`);
+  }
+  const context = options.name;
+  const action = async (rawInput: unknown): Promise<ActionResult<T>> => {
     try {
       const user = await getSessionUser();
       if (!user) return { ok: false, error: SIGNED_OUT_MESSAGE, code: "unauthenticated" };
@@ -105,6 +118,8 @@ export function defineWorkspaceAction<Schema extends z.ZodType, T>(
       return { ok: false, error: unexpectedErrorMessage(errorId), code: "unexpected" };
     }
   };
+  definedActions.set(action, { name: options.name, permission: options.permission });
+  return action;
 }
 
 /** The account columns an action handler sees: what pages show, plus bookkeeping; never the encrypted tokens. */

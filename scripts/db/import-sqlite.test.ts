@@ -45,6 +45,7 @@ const DROPPED_COLUMNS = new Set([
   "CheckRun.leaseUntil",
   "Warning.deliveryClaimOwner",
   "Warning.deliveryClaimUntil",
+  "Warning.readAt",
 ]);
 const PRIMARY_KEYS: Record<string, string> = { RateLimitBucket: "key", WorkspaceAlertSettings: "workspaceId" };
 
@@ -154,7 +155,7 @@ describe("importSqliteDatabase", () => {
         mismatch: false,
       });
     }
-    expect(report.tables.map((line) => line.table)).toEqual([...COPIED_TABLES, "EbayCallPause", "_prisma_migrations", "SchedulerLease"]);
+    expect(report.tables.map((line) => line.table)).toEqual([...COPIED_TABLES, "EbayCallPause", "WarningRead", "_prisma_migrations", "SchedulerLease"]);
     expect(report.tables.find((line) => line.table === "SchedulerLease")).toMatchObject({
       sqliteRows: 1,
       postgresRows: null,

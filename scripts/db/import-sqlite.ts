@@ -98,6 +98,7 @@ const DROPPED_COLUMNS: Readonly<Record<string, Readonly<Record<string, string>>>
   Warning: {
     deliveryClaimOwner: "delivery is a queue job now",
     deliveryClaimUntil: "delivery is a queue job now",
+    readAt: "read marks are each member's own now (WarningRead); imported warnings start unread",
   },
 };
 

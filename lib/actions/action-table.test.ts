@@ -1,0 +1,188 @@
+// Security review, finding 8: one table (lib/actions/action-table.ts) says who may call each server action, and
+// this test walks it: every action of the product, called as the browser calls it (through its real wrapper), as
+// every role, signed in and signed out, against the real database (and the emulator for eBay). Each call is
+// allowed exactly when the table says so. A server action module whose export is not in the table, or an entry
+// without a fixture below, fails the test: a new action cannot ship without a line in the table.
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
+import { startEmulator, type EmulatorHarness } from "@/test/support/emulator-harness";
+import { connectTestAccount, type TestWorkspace } from "@/test/support/connected-accounts";
+import { SERVER_ACTIONS, type ServerActionName } from "@/lib/actions/action-table";
+import { ROLES, can, type Role } from "@/lib/auth/roles";
+
+const session = vi.hoisted(() => ({ userId: null as string | null, email: "x@example.test" }));
+vi.mock("next-auth", async (importOriginal) =>
+  (await import("@/test/support/next-auth-session")).withSignedInUser(await importOriginal(), () => session.userId),
+);
+vi.mock("next/headers", () => ({
+  cookies: async () => ({ get: () => undefined, getAll: () => [], set: () => undefined, delete: () => undefined }),
+  headers: async () => new Headers({ "x-forwarded-for": "192.0.2.44" }),
+}));
+vi.mock("next/cache", () => ({ revalidatePath: vi.fn() }));
+
+type Caller = Role | "signed-out";
+const CALLERS: readonly Caller[] = ["signed-out", ...ROLES];
+type AnyAction = (input: unknown) => Promise<unknown>;
+
+const root = path.resolve(import.meta.dirname, "../..");
+
+/** Every module that declares server actions ("use server" at its top), outside tests. */
+function serverActionModules(): string[] {
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const full = path.join(dir, name);
+      if (statSync(full).isDirectory()) {
+        if (name !== "node_modules" && name !== "generated") walk(full);
+      } else if (/\.tsx?$/.test(name) && !/\.test\.tsx?$/.test(name) && /^\s*["']use server["']/.test(readFileSync(full, "utf8"))) {
+        found.push(path.relative(root, full));
+      }
+    }
+  };
+  walk(path.join(root, "app"));
+  walk(path.join(root, "lib"));
+  return found.sort();
+}
+
+// Actions not made by defineWorkspaceAction (they act outside a workspace): export name -> table row.
+const PLAIN_ACTIONS: Record<string, ServerActionName> = {
+  signUpAction: "signUp",
+  switchWorkspace: "switchWorkspace",
+};
+
+let database: TestDatabase;
+let emulator: EmulatorHarness;
+let workspaceId = "";
+const members: Record<Role, string> = { viewer: "", member: "", admin: "", owner: "" };
+const actions = new Map<ServerActionName, AnyAction>();
+let signUps = 0;
+
+async function connectedAccount(): Promise<string> {
+  const owner: TestWorkspace = { workspaceId, userId: members.owner, actor: { userId: members.owner, label: "owner@walk.test" } };
+  const seller = await emulator.createSeller("walk");
+  return connectTestAccount(database.db, owner, (username, options) => emulator.consent(username, options), seller.username);
+}
+
+async function warningId(): Promise<string> {
+  const warning = await database.db.warning.create({
+    data: { workspaceId, kind: "expiring", title: "Walk", message: "m", dedupeKey: `walk:${Math.random()}` },
+  });
+  return warning.id;
+}
+
+// For each action, a valid input for one call (made fresh for every call: a disconnect needs its own account).
+const FIXTURES: Record<ServerActionName, () => Promise<unknown>> = {
+  startConnect: async () => ({}),
+  startRecreate: async () => ({ accountId: await connectedAccount() }),
+  testAccount: async () => ({ accountId: await connectedAccount() }),
+  renameAccount: async () => ({ accountId: await connectedAccount(), nickname: "Walked" }),
+  disconnectAccount: async () => ({ accountId: await connectedAccount() }),
+  startCheckRun: async () => ({ scope: "accounts", accountIds: [await connectedAccount()], filterLabel: "Selected accounts" }),
+  cancelCheckRun: async () => {
+    const { createCheckRun } = await import("@/lib/checks/check-runs");
+    const accountId = await connectedAccount();
+    const run = await createCheckRun(database.db, {
+      workspaceId,
+      actor: { userId: members.owner, label: "owner@walk.test" },
+      accountIds: [accountId],
+      trigger: "manual",
+      filterLabel: "Walk",
+    });
+    return { runId: run.runId };
+  },
+  saveAlertSettings: async () => ({ emailRecipients: "", webhookUrl: "", webhookSecret: "", warningDays: "30" }),
+  markWarningRead: async () => ({ warningId: await warningId(), read: true }),
+  markAllWarningsRead: async () => ({}),
+  switchWorkspace: async () => {
+    const form = new FormData();
+    form.set("workspaceId", workspaceId);
+    return form;
+  },
+  signUp: async () => {
+    signUps += 1;
+    return { name: "Walker", email: `walker-${signUps}@walk.test`, password: "a-long-enough-password" };
+  },
+};
+
+type Outcome = "allowed" | "refused";
+
+/** Allowed: the action did its work (ok, or Next's redirect to where it leads). Refused: the access check said no. */
+async function outcomeOf(name: ServerActionName, action: AnyAction, input: unknown): Promise<Outcome> {
+  let result: unknown;
+  try {
+    result = await action(input);
+  } catch (error) {
+    const digest = String((error as { digest?: unknown }).digest ?? "");
+    if (!digest.startsWith("NEXT_REDIRECT")) throw error;
+    return digest.includes(";/sign-in;") ? "refused" : "allowed";
+  }
+  const answer = result as { ok: boolean; code?: string; error?: string };
+  if (answer.ok) return "allowed";
+  if (answer.code === "forbidden" || answer.code === "unauthenticated") return "refused";
+  if (name === "signUp" && /already signed in/.test(answer.error ?? "")) return "refused";
+  throw new Error(`${name} neither did its work nor was refused by its access check: ${JSON.stringify(answer)}`);
+}
+
+function expectedOutcome(name: ServerActionName, caller: Caller): Outcome {
+  const access = SERVER_ACTIONS[name].access as Record<string, unknown>;
+  if ("permission" in access) return caller !== "signed-out" && can(caller, access.permission as never) ? "allowed" : "refused";
+  if ("signedIn" in access) return caller === "signed-out" ? "refused" : "allowed";
+  if ("signedOut" in access) return caller === "signed-out" ? "allowed" : "refused";
+  return "allowed";
+}
+
+beforeAll(async () => {
+  emulator = await startEmulator();
+  database = await createTestDatabase();
+  process.env.DATABASE_URL = database.url;
+  process.env.SIGN_UP_LIMIT_PER_IP_PER_HOUR = "1000";
+  const db = database.db;
+  const workspace = await db.workspace.create({ data: { name: "Walk" } });
+  workspaceId = workspace.id;
+  for (const role of ROLES) {
+    const user = await db.user.create({ data: { email: `${role}@walk.test`, name: role, passwordHash: "x" } });
+    await db.membership.create({ data: { userId: user.id, workspaceId, role } });
+    members[role] = user.id;
+  }
+  const { describeWorkspaceAction } = await import("@/lib/actions/workspace-action");
+  for (const file of serverActionModules()) {
+    const module = (await import(`@/${file}`)) as Record<string, unknown>;
+    for (const [exportName, value] of Object.entries(module)) {
+      if (typeof value !== "function") continue;
+      const described = describeWorkspaceAction(value);
+      const name = described?.name ?? PLAIN_ACTIONS[exportName];
+      if (!name) throw new Error(`${file} exports server action ${exportName}, which lib/actions/action-table.ts does not list`);
+      if (described) expect(SERVER_ACTIONS[name].access, `${file} ${exportName}`).toEqual({ permission: described.permission });
+      actions.set(name, value as AnyAction);
+    }
+  }
+}, 60_000);
+
+afterAll(async () => {
+  delete process.env.SIGN_UP_LIMIT_PER_IP_PER_HOUR;
+  await emulator?.close();
+  await database?.cleanup();
+});
+
+describe("the server action table", () => {
+  it("lists every server action of the product, and only those", () => {
+    expect([...actions.keys()].sort()).toEqual(Object.keys(SERVER_ACTIONS).sort());
+  });
+
+  for (const name of Object.keys(SERVER_ACTIONS) as ServerActionName[]) {
+    it(`${name}: allowed exactly for ${JSON.stringify(SERVER_ACTIONS[name].access)}`, { timeout: 60_000 }, async () => {
+      const action = actions.get(name);
+      expect(action, `${name} is not exported by any server action module`).toBeDefined();
+      const seen: Record<string, Outcome> = {};
+      const expected: Record<string, Outcome> = {};
+      for (const caller of CALLERS) {
+        session.userId = caller === "signed-out" ? null : members[caller];
+        seen[caller] = await outcomeOf(name, action!, await FIXTURES[name]());
+        expected[caller] = expectedOutcome(name, caller);
+      }
+      expect(seen).toEqual(expected);
+    });
+  }
+});

@@ -1,0 +1,47 @@
+import { minimumRoleFor, type Permission, type Role } from "@/lib/auth/roles";
+
+// Every server action of the product and who may call it, in one table. Workspace actions name the permission
+// their wrapper checks (lib/actions/workspace-action.ts refuses to define one that is not listed here with the same
+// permission); the others say whether a session is needed at all. lib/actions/action-table.test.ts calls every
+// action as every role against the real database and checks it is allowed exactly when this table says so, and
+// SECURITY.md's role table is generated from it (npm run security:roles; a test fails when the two differ).
+
+export type ActionAccess =
+  /** A workspace member whose role holds the permission. */
+  | { permission: Permission }
+  /** Any signed-in user, about themselves (no workspace data). */
+  | { signedIn: true }
+  /** Anyone, signed in or not (a link sent by email carries its own proof). */
+  | { anyone: true }
+  /** Only someone signed out (creating an account). */
+  | { signedOut: true };
+
+export type ServerActionEntry = { access: ActionAccess; does: string };
+
+export const SERVER_ACTIONS = {
+  startConnect: { access: { permission: "accounts:connect" }, does: "Connect an eBay account (starts eBay consent)" },
+  startRecreate: { access: { permission: "accounts:recreate" }, does: "Re-create an account's token (starts eBay consent)" },
+  testAccount: { access: { permission: "accounts:test" }, does: "Test one account's token at eBay" },
+  renameAccount: { access: { permission: "accounts:rename" }, does: "Set or remove an account's nickname" },
+  disconnectAccount: { access: { permission: "accounts:disconnect" }, does: "Disconnect an account (deletes its tokens)" },
+  startCheckRun: { access: { permission: "accounts:test" }, does: "Start a bulk check" },
+  cancelCheckRun: { access: { permission: "accounts:test" }, does: "Cancel a bulk check" },
+  saveAlertSettings: { access: { permission: "alerts:manage" }, does: "Choose alert recipients, webhook and warning days" },
+  markWarningRead: { access: { permission: "notifications:mark-read" }, does: "Mark a warning read or unread (for oneself)" },
+  markAllWarningsRead: { access: { permission: "notifications:mark-read" }, does: "Mark every warning read (for oneself)" },
+  switchWorkspace: { access: { signedIn: true }, does: "Open another workspace one is a member of" },
+  signUp: { access: { signedOut: true }, does: "Create an account and its workspace" },
+} as const satisfies Record<string, ServerActionEntry>;
+
+export type ServerActionName = keyof typeof SERVER_ACTIONS;
+
+export function isServerActionName(name: string): name is ServerActionName {
+  return Object.hasOwn(SERVER_ACTIONS, name);
+}
+
+/** "owner", "admin", …, or "signed in" / "signed out" / "anyone" for actions outside a workspace. */
+export function minimumAccessLabel(access: ActionAccess): Role | "signed in" | "signed out" | "anyone" {
+  if ("permission" in access) return minimumRoleFor(access.permission);
+  if ("signedIn" in access) return "signed in";
+  return "signedOut" in access ? "signed out" : "anyone";
+}
