@@ -2,6 +2,7 @@ import { z } from "zod";
 import { db as defaultDb, type Db } from "@/lib/db";
 import { now } from "@/lib/clock";
 import { verifyAgainstDummy, verifyPassword } from "@/lib/auth/password";
+import { PasswordWorkBusy } from "@/lib/auth/password-work";
 import { recordSignInSuccess, reserveSignInAttempt } from "@/lib/auth/rate-limit";
 import { recordUserAuditEvent } from "@/lib/auth/user-audit";
 import { demoAccountAllowed, isDemoEmail } from "@/lib/auth/demo-account";
@@ -20,7 +21,8 @@ export type AuthenticationResult =
   | { ok: false; code: "invalid_input" | "invalid_credentials" | "rate_limited"; message: string };
 
 /**
- * Checks an email and password the way the sign-in form does: throttled per IP and per email,
+ * Checks an email and password the way the sign-in form does: throttled per IP and per (email, IP) before any
+ * password work,
  * timing-equalised for unknown emails, and recorded in the user's workspaces. Never logs the password.
  */
 export async function authenticateWithPassword(
@@ -50,18 +52,23 @@ export async function authenticateWithPassword(
         actorLabel: user.email,
         action: "sign_in_failed",
         outcome: "refused",
-        detail: `Sign-in locked for ${decision.retryAfterMinutes} minutes after too many attempts (limit per ${decision.limitedBy === "ip" ? "IP address" : "account"}, from ${input.ip}).`,
+        detail: `Sign-in refused for ${decision.retryAfterMinutes} minutes from ${input.ip} after too many attempts (limit per ${decision.limitedBy === "ip" ? "IP address" : "account and address; other addresses can still sign in"}).`,
       });
     }
     return { ok: false, code: "rate_limited", message: decision.message };
   }
 
-  if (!user) {
-    await verifyAgainstDummy(password);
-    return { ok: false, code: "invalid_credentials", message: INVALID_CREDENTIALS_MESSAGE };
+  let matches: boolean;
+  try {
+    matches = user ? await verifyPassword(user.passwordHash, password) : await verifyAgainstDummy(password);
+  } catch (error) {
+    // Too many passwords being checked at once on this server: refused before hashing, like a throttle.
+    if (error instanceof PasswordWorkBusy) return { ok: false, code: "rate_limited", message: error.message };
+    throw error;
   }
+  if (!user) return { ok: false, code: "invalid_credentials", message: INVALID_CREDENTIALS_MESSAGE };
 
-  if (!(await verifyPassword(user.passwordHash, password))) {
+  if (!matches) {
     await recordUserAuditEvent(client, user.id, {
       actorLabel: user.email,
       action: "sign_in_failed",
