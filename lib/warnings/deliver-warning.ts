@@ -7,7 +7,7 @@
 import type { Db } from "@/lib/db";
 import type { WarningConfig } from "@/lib/upkeep/upkeep-config";
 import { resolveAlertSettings } from "@/lib/warnings/alert-settings";
-import { sendMail } from "@/lib/warnings/smtp-client";
+import { sendMail } from "@/lib/mail/mailer";
 import { postWebhook, type WebhookPayload } from "@/lib/warnings/webhook";
 import { webhookPrivateTargetsAllowed } from "@/lib/warnings/webhook-target";
 import { absoluteUrl } from "@/lib/warnings/warning-copy";
@@ -177,9 +177,9 @@ export function webhookPayload(
   };
 }
 
-// Errors from our own SMTP client and webhook sender are written for people and hold no secrets;
-// anything else is summarised rather than echoed.
+// The mailer's and the webhook sender's messages are one sentence each, never a remote server's words or a
+// secret; anything else is summarised rather than echoed.
 function safeMessage(error: unknown): string {
-  if (error instanceof Error && (error.name === "SmtpError" || error.name === "WebhookDeliveryError")) return error.message.slice(0, 240);
+  if (error instanceof Error && (error.name === "MailDeliveryError" || error.name === "WebhookDeliveryError")) return error.message.slice(0, 240);
   return "delivery failed unexpectedly";
 }
