@@ -10,9 +10,11 @@ import { contentSecurityPolicy, securityHeaders, servedOverHttps } from "@/lib/h
 // Signed-out visitors of any other page are sent to /sign-in (with a callbackUrl back). Pages, server actions and
 // routes still check the session and workspace themselves: this guard is the first line, not the only one.
 
-// What a signed-out visitor may reach: the sign-in/up pages, next-auth's own routes, the health check and the
-// eBay callback (it checks the session itself to explain what happened).
-const SIGNED_OUT_PATHS = /^\/(?:sign-in|sign-up|api\/auth|api\/health|api\/ebay\/callback)(?:\/|$)/;
+// What a signed-out visitor may reach: the sign-in/up and password reset pages, next-auth's own routes, the health
+// check, the eBay callback (it checks the session itself to explain what happened), and the alert recipients'
+// confirm and unsubscribe pages and one-click route (their links carry their own token).
+const SIGNED_OUT_PATHS =
+  /^\/(?:sign-in|sign-up|forgot-password|reset-password|alerts\/confirm|alerts\/unsubscribe|api\/auth|api\/health|api\/ebay\/callback|api\/alerts\/unsubscribe)(?:\/|$)/;
 
 const signInRedirect = withAuth({
   pages: { signIn: "/sign-in" },

@@ -3,6 +3,7 @@
 // every role, signed in and signed out, against the real database (and the emulator for eBay). Each call is
 // allowed exactly when the table says so. A server action module whose export is not in the table, or an entry
 // without a fixture below, fails the test: a new action cannot ship without a line in the table.
+import { createHash, randomBytes } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -12,10 +13,16 @@ import { connectTestAccount, type TestWorkspace } from "@/test/support/connected
 import { SERVER_ACTIONS, type ServerActionName } from "@/lib/actions/action-table";
 import { ROLES, can, type Role } from "@/lib/auth/roles";
 
-const session = vi.hoisted(() => ({ userId: null as string | null, email: "x@example.test" }));
-vi.mock("next-auth", async (importOriginal) =>
-  (await import("@/test/support/next-auth-session")).withSignedInUser(await importOriginal(), () => session.userId),
-);
+const session = vi.hoisted(() => ({ userId: null as string | null, version: async (_userId: string) => 0 }));
+// The session a browser would carry for the caller, with the user's current session version (sign out everywhere
+// and a password change raise it; a walk that kept the old one would be refused for the wrong reason).
+vi.mock("next-auth", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("next-auth")>()),
+  getServerSession: async () =>
+    session.userId
+      ? { user: { id: session.userId, email: "walker@walk.test", sessionVersion: await session.version(session.userId) }, expires: "2999-01-01T00:00:00.000Z" }
+      : null,
+}));
 vi.mock("next/headers", () => ({
   cookies: async () => ({ get: () => undefined, getAll: () => [], set: () => undefined, delete: () => undefined }),
   headers: async () => new Headers({ "x-forwarded-for": "192.0.2.44" }),
@@ -72,8 +79,9 @@ async function warningId(): Promise<string> {
   return warning.id;
 }
 
-// For each action, a valid input for one call (made fresh for every call: a disconnect needs its own account).
-const FIXTURES: Record<ServerActionName, () => Promise<unknown>> = {
+// For each action, a valid input for one call by `caller` (made fresh for every call: a disconnect needs its own
+// account, a password change the caller's current password).
+const FIXTURES: Record<ServerActionName, (caller: Caller) => Promise<unknown>> = {
   startConnect: async () => ({}),
   startRecreate: async () => ({ accountId: await connectedAccount() }),
   testAccount: async () => ({ accountId: await connectedAccount() }),
@@ -103,6 +111,22 @@ const FIXTURES: Record<ServerActionName, () => Promise<unknown>> = {
   signUp: async () => {
     signUps += 1;
     return { name: "Walker", email: `walker-${signUps}@walk.test`, password: "a-long-enough-password" };
+  },
+  signOutEverywhere: async () => ({}),
+  changePassword: async (caller) => {
+    if (caller !== "signed-out") {
+      const { hashPassword } = await import("@/lib/auth/password");
+      await database.db.user.update({ where: { id: members[caller] }, data: { passwordHash: await hashPassword("walk-password-1") } });
+    }
+    return { currentPassword: "walk-password-1", newPassword: "walk-password-2" };
+  },
+  requestPasswordReset: async () => ({ email: "owner@walk.test" }),
+  resetPassword: async () => {
+    const token = randomBytes(32).toString("base64url");
+    await database.db.passwordResetToken.create({
+      data: { userId: members.viewer, tokenHash: createHash("sha256").update(token).digest("hex"), expiresAt: new Date(Date.now() + 600_000) },
+    });
+    return { token, password: "walk-password-3" };
   },
 };
 
@@ -139,6 +163,7 @@ beforeAll(async () => {
   process.env.DATABASE_URL = database.url;
   process.env.SIGN_UP_LIMIT_PER_IP_PER_HOUR = "1000";
   const db = database.db;
+  session.version = async (userId) => (await db.user.findUniqueOrThrow({ where: { id: userId }, select: { sessionVersion: true } })).sessionVersion;
   const workspace = await db.workspace.create({ data: { name: "Walk" } });
   workspaceId = workspace.id;
   for (const role of ROLES) {
@@ -146,15 +171,15 @@ beforeAll(async () => {
     await db.membership.create({ data: { userId: user.id, workspaceId, role } });
     members[role] = user.id;
   }
-  const { describeWorkspaceAction } = await import("@/lib/actions/workspace-action");
+  const { describeServerAction } = await import("@/lib/actions/workspace-action");
   for (const file of serverActionModules()) {
     const module = (await import(`@/${file}`)) as Record<string, unknown>;
     for (const [exportName, value] of Object.entries(module)) {
       if (typeof value !== "function") continue;
-      const described = describeWorkspaceAction(value);
+      const described = describeServerAction(value);
       const name = described?.name ?? PLAIN_ACTIONS[exportName];
       if (!name) throw new Error(`${file} exports server action ${exportName}, which lib/actions/action-table.ts does not list`);
-      if (described) expect(SERVER_ACTIONS[name].access, `${file} ${exportName}`).toEqual({ permission: described.permission });
+      if (described) expect(SERVER_ACTIONS[name].access, `${file} ${exportName}`).toEqual(described.access);
       actions.set(name, value as AnyAction);
     }
   }
@@ -179,7 +204,7 @@ describe("the server action table", () => {
       const expected: Record<string, Outcome> = {};
       for (const caller of CALLERS) {
         session.userId = caller === "signed-out" ? null : members[caller];
-        seen[caller] = await outcomeOf(name, action!, await FIXTURES[name]());
+        seen[caller] = await outcomeOf(name, action!, await FIXTURES[name](caller));
         expected[caller] = expectedOutcome(name, caller);
       }
       expect(seen).toEqual(expected);

@@ -30,6 +30,10 @@ export const SERVER_ACTIONS = {
   markWarningRead: { access: { permission: "notifications:mark-read" }, does: "Mark a warning read or unread (for oneself)" },
   markAllWarningsRead: { access: { permission: "notifications:mark-read" }, does: "Mark every warning read (for oneself)" },
   switchWorkspace: { access: { signedIn: true }, does: "Open another workspace one is a member of" },
+  signOutEverywhere: { access: { signedIn: true }, does: "End every session of one's own account" },
+  changePassword: { access: { signedIn: true }, does: "Change one's own password (ends every session)" },
+  requestPasswordReset: { access: { anyone: true }, does: "Ask for a password reset link by email" },
+  resetPassword: { access: { anyone: true }, does: "Set a new password with an emailed link (ends every session)" },
   signUp: { access: { signedOut: true }, does: "Create an account and its workspace" },
 } as const satisfies Record<string, ServerActionEntry>;
 

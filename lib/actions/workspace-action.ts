@@ -14,7 +14,7 @@ import {
 import type { ActionFailure, ActionResult } from "@/lib/actions/action-result";
 import { logUnexpectedError, unexpectedErrorMessage } from "@/lib/actions/log-unexpected-error";
 import { UserFacingError } from "@/lib/actions/user-facing-error";
-import { SERVER_ACTIONS, type ServerActionName } from "@/lib/actions/action-table";
+import { SERVER_ACTIONS, type ActionAccess, type ServerActionName } from "@/lib/actions/action-table";
 
 export { UserFacingError } from "@/lib/actions/user-facing-error";
 export type { ActionResult } from "@/lib/actions/action-result";
@@ -33,11 +33,23 @@ export type WorkspaceActionOptions<Schema extends z.ZodType> = {
   name: ServerActionName;
 };
 
-/** What the wrapper checks for each action it made: lib/actions/action-table.test.ts compares it with the table. */
-const definedActions = new WeakMap<object, { name: ServerActionName; permission: Permission }>();
+/** What the wrappers check for each action they made: lib/actions/action-table.test.ts compares it with the table. */
+const definedActions = new WeakMap<object, { name: ServerActionName; access: ActionAccess }>();
 
-export function describeWorkspaceAction(action: unknown): { name: ServerActionName; permission: Permission } | undefined {
+export function describeServerAction(action: unknown): { name: ServerActionName; access: ActionAccess } | undefined {
   return typeof action === "function" ? definedActions.get(action) : undefined;
+}
+
+/** Records what an action checks, after making sure the table lists it with exactly that access. */
+export function registerServerAction<F extends object>(action: F, name: ServerActionName, access: ActionAccess): F {
+  const listed: ActionAccess | undefined = SERVER_ACTIONS[name]?.access;
+  if (!listed || JSON.stringify(listed) !== JSON.stringify(access)) {
+    // A programming error, caught by type-checking and the action table's test before it ships.
+    const wanted = "permission" in access ? `permission ${access.permission}` : JSON.stringify(access);
+    throw new Error(`Server action ${name} must be listed in lib/actions/action-table.ts with ${wanted}`);
+  }
+  definedActions.set(action, { name, access });
+  return action;
 }
 
 export const SIGNED_OUT_MESSAGE = "Your session has ended. Sign in again to continue.";
@@ -59,7 +71,7 @@ function fromFormData(input: unknown): unknown {
   return values;
 }
 
-function invalidInput(error: z.ZodError): ActionFailure {
+export function invalidInput(error: z.ZodError): ActionFailure {
   const fieldErrors: Record<string, string> = {};
   for (const issue of error.issues) {
     const field = issue.path.length > 0 ? String(issue.path[0]) : "_";
@@ -81,11 +93,6 @@ export function defineWorkspaceAction<Schema extends z.ZodType, T>(
   options: WorkspaceActionOptions<Schema>,
   handler: (context: WorkspaceActionContext<z.output<Schema>>) => Promise<T>,
 ): (input: unknown) => Promise<ActionResult<T>> {
-  const listed = SERVER_ACTIONS[options.name]?.access;
-  if (!listed || !("permission" in listed) || listed.permission !== options.permission) {
-    // A programming error, caught by type-checking and the action table's test before it ships.
-    throw new Error(`Server action ${options.name} must be listed in lib/actions/action-table.ts with permission ${options.permission}`);
-  }
   const context = options.name;
   const action = async (rawInput: unknown): Promise<ActionResult<T>> => {
     try {
@@ -118,8 +125,7 @@ export function defineWorkspaceAction<Schema extends z.ZodType, T>(
       return { ok: false, error: unexpectedErrorMessage(errorId), code: "unexpected" };
     }
   };
-  definedActions.set(action, { name: options.name, permission: options.permission });
-  return action;
+  return registerServerAction(action, options.name, { permission: options.permission });
 }
 
 /** The account columns an action handler sees: what pages show, plus bookkeeping; never the encrypted tokens. */

@@ -14,7 +14,7 @@ const credentialsSchema = z.object({
   password: z.string().min(1).max(1024),
 });
 
-export type AuthenticatedUser = { id: string; email: string; name: string };
+export type AuthenticatedUser = { id: string; email: string; name: string; sessionVersion: number };
 
 export type AuthenticationResult =
   | { ok: true; user: AuthenticatedUser }
@@ -42,7 +42,7 @@ export async function authenticateWithPassword(
 
   const user = await client.user.findUnique({
     where: { email },
-    select: { id: true, email: true, name: true, passwordHash: true },
+    select: { id: true, email: true, name: true, passwordHash: true, sessionVersion: true },
   });
 
   const decision = await reserveSignInAttempt({ email, ip: input.ip }, { client, at });
@@ -85,5 +85,5 @@ export async function authenticateWithPassword(
     outcome: "success",
     detail: `Signed in from ${input.ip}.`,
   });
-  return { ok: true, user: { id: user.id, email: user.email, name: user.name } };
+  return { ok: true, user: { id: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion } };
 }

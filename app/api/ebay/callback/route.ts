@@ -1,6 +1,5 @@
-import { getServerSession } from "next-auth";
 import type { NextRequest } from "next/server";
-import { authOptions } from "@/lib/auth/options";
+import { getSessionUser } from "@/lib/auth/session";
 import { db } from "@/lib/db";
 import { can, isRole } from "@/lib/auth/roles";
 import { recordAuditEvent } from "@/lib/audit/record";
@@ -16,14 +15,15 @@ export const dynamic = "force-dynamic";
 // The route is public: it trusts nothing but the session and the single-use state it issued.
 export async function GET(request: NextRequest) {
   const params = request.nextUrl.searchParams;
-  const session = await getServerSession(authOptions);
-  const userId = session?.user?.id;
-  if (!userId) {
+  // The session as every page sees it: an ended session (sign out everywhere, password change) is signed out here too.
+  const user = await getSessionUser();
+  const userId = user?.id;
+  if (!user || !userId) {
     const signIn = new URL("/sign-in", request.url);
     signIn.searchParams.set("callbackUrl", request.nextUrl.pathname + request.nextUrl.search);
     return Response.redirect(signIn, 303);
   }
-  const actor = { userId, label: session.user.email ?? userId };
+  const actor = { userId, label: user.email };
 
   const consumed = await consumeOAuthState(db, params.get("state"), userId);
   if (!consumed.ok) {
