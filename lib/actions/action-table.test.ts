@@ -128,6 +128,25 @@ const FIXTURES: Record<ServerActionName, (caller: Caller) => Promise<unknown>> =
     });
     return { token, password: "walk-password-3" };
   },
+  confirmAlertRecipient: async () => {
+    const token = randomBytes(32).toString("base64url");
+    await database.db.alertRecipient.create({
+      data: {
+        workspaceId,
+        email: `confirm-${randomBytes(4).toString("hex")}@walk.test`,
+        confirmTokenHash: createHash("sha256").update(token).digest("hex"),
+        confirmRequestedAt: new Date(),
+      },
+    });
+    return { token };
+  },
+  unsubscribeAlertRecipient: async () => {
+    const { unsubscribeToken } = await import("@/lib/warnings/alert-recipients");
+    const recipient = await database.db.alertRecipient.create({
+      data: { workspaceId, email: `unsubscribe-${randomBytes(4).toString("hex")}@walk.test`, status: "confirmed" },
+    });
+    return { token: unsubscribeToken(recipient.id) };
+  },
 };
 
 type Outcome = "allowed" | "refused";

@@ -34,6 +34,8 @@ export const SERVER_ACTIONS = {
   changePassword: { access: { signedIn: true }, does: "Change one's own password (ends every session)" },
   requestPasswordReset: { access: { anyone: true }, does: "Ask for a password reset link by email" },
   resetPassword: { access: { anyone: true }, does: "Set a new password with an emailed link (ends every session)" },
+  confirmAlertRecipient: { access: { anyone: true }, does: "Confirm an address for a workspace's alert emails (emailed link)" },
+  unsubscribeAlertRecipient: { access: { anyone: true }, does: "Stop a workspace's alert emails to an address (link in every mail)" },
   signUp: { access: { signedOut: true }, does: "Create an account and its workspace" },
 } as const satisfies Record<string, ServerActionEntry>;
 

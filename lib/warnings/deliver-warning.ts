@@ -11,6 +11,7 @@ import { sendMail } from "@/lib/mail/mailer";
 import { postWebhook, type WebhookPayload } from "@/lib/warnings/webhook";
 import { webhookPrivateTargetsAllowed } from "@/lib/warnings/webhook-target";
 import { absoluteUrl } from "@/lib/warnings/warning-copy";
+import { confirmedAlertRecipients, unsubscribeParts } from "@/lib/warnings/alert-recipients";
 
 export type DeliveryOutcome = {
   emailed: boolean;
@@ -74,10 +75,23 @@ export async function deliverWarning(db: Db, input: DeliverWarningInput): Promis
   const outcome: DeliveryOutcome = { emailed: false, webhookSent: false, stillDue: false, deliveryError: null };
   const problems: string[] = [];
 
-  const emailDue = warning.emailedAt === null && config.smtpUrl !== null && settings.recipients.length > 0;
-  if (emailDue) {
+  // Only addresses that confirmed receive warnings; the others are asked to confirm (lib/warnings/alert-recipients.ts).
+  const recipients =
+    warning.emailedAt === null && config.smtpUrl !== null
+      ? await confirmedAlertRecipients(db, {
+          workspaceId: workspace.id,
+          workspaceName: workspace.name,
+          emails: settings.recipients,
+          mail: { smtpUrl: config.smtpUrl, emailFrom: config.emailFrom, appUrl: config.appUrl },
+        })
+      : [];
+  if (recipients.length > 0) {
     try {
-      await sendMail(config.smtpUrl!, composeEmail(warning, workspace, settings.recipients, config));
+      // One message per address: each carries its own unsubscribe link and List-Unsubscribe headers.
+      for (const recipient of recipients) {
+        const unsubscribe = unsubscribeParts(config.appUrl, recipient.id);
+        await sendMail(config.smtpUrl!, { ...composeEmail(warning, workspace, [recipient.email], config, unsubscribe.link), headers: unsubscribe.headers });
+      }
       await db.warning.updateMany({ where: { id: warning.id, emailedAt: null }, data: { emailedAt: now } });
       outcome.emailed = true;
     } catch (error) {
@@ -137,6 +151,7 @@ export function composeEmail(
   workspace: { name: string },
   recipients: string[],
   config: Pick<WarningConfig, "emailFrom" | "appUrl">,
+  unsubscribeLink: string,
 ) {
   const fixUrl = warning.fixPath ? absoluteUrl(config.appUrl, warning.fixPath) : null;
   const lines = [
@@ -149,8 +164,8 @@ export function composeEmail(
     "",
     ...(fixUrl ? [warning.kind === "recovered" || warning.kind === "unavailable" ? `Open the account: ${fixUrl}` : `Fix it (Re-create token): ${fixUrl}`, ""] : []),
     "—",
-    `You receive this because your address is on the alert list of the "${workspace.name}" workspace in ChannelKeys.`,
-    `Change who gets these: ${absoluteUrl(config.appUrl, "/settings")}`,
+    `You receive this because you confirmed your address for the alert list of the "${workspace.name}" workspace in ChannelKeys.`,
+    `Stop these emails: ${unsubscribeLink}`,
   ];
   return { from: config.emailFrom, to: recipients, subject: `[ChannelKeys] ${warning.title}`, text: lines.join("\n") };
 }

@@ -12,6 +12,7 @@ import { createDbClient, type Db } from "@/lib/db";
 import { DELIVERY_HEADER } from "@/lib/warnings/webhook";
 import { evaluateWarnings } from "@/lib/warnings/evaluate-warnings";
 import { deliverWarning } from "@/lib/warnings/deliver-warning";
+import { confirmAlertRecipient } from "@/lib/warnings/alert-recipients";
 import { deliverWarningJob, WARNING_DELIVERY_ATTEMPTS } from "@/lib/warnings/warning-jobs";
 import { runDeliverWarningJob } from "@/lib/warnings/warning-tasks";
 import { addJob } from "@/lib/jobs/add-job";
@@ -59,6 +60,8 @@ afterAll(async () => {
 beforeEach(async () => {
   await db.warning.deleteMany({});
   await db.workspaceAlertSettings.deleteMany({});
+  await db.alertRecipient.deleteMany({});
+  await db.rateLimitBucket.deleteMany({});
   await db.ebayAccount.deleteMany({});
 });
 
@@ -245,6 +248,10 @@ describe("delivery (the deliver-warning job)", () => {
     await new Promise((resolve) => webhook?.close(resolve));
   });
 
+  // Addresses that confirmed by the emailed link (lib/warnings/alert-recipients.ts): only those receive warnings.
+  const confirmedRecipients = (emails: string[]) =>
+    db.alertRecipient.createMany({ data: emails.map((email) => ({ workspaceId, email, status: "confirmed" })), skipDuplicates: true });
+
   const deliver = (warningId: string, seconds: number, options: { deliveryConfig?: WarningConfig; lastAttempt?: boolean; allowPrivate?: boolean } = {}) =>
     deliverWarning(db, {
       warningId,
@@ -272,6 +279,7 @@ describe("delivery (the deliver-warning job)", () => {
     await db.workspaceAlertSettings.create({
       data: { workspaceId, emailRecipients: "ops@example.test, owner@example.test", webhookUrl, webhookSecret: secret },
     });
+    await confirmedRecipients(["ops@example.test", "owner@example.test"]);
     const account = await createAccount();
     await setStatus(account.id, "needs_reauth", { failureStreak: 2 });
     const deliveryConfig = config({ smtpUrl: smtp.url });
@@ -290,9 +298,10 @@ describe("delivery (the deliver-warning job)", () => {
     // The queue's retry: only the webhook is sent again.
     expect(await deliver(raised!.id, 60, { deliveryConfig })).toEqual({ emailed: false, webhookSent: true, stillDue: false, deliveryError: null });
 
-    const mail = await smtp.waitForMail();
-    expect(smtp.messages).toHaveLength(1);
-    expect(mail.to).toEqual(["ops@example.test", "owner@example.test"]);
+    // One message per confirmed address, each with its own unsubscribe link.
+    const mail = await smtp.waitForMail((candidate) => candidate.to.includes("ops@example.test"));
+    expect(smtp.messages.map((message) => message.to)).toEqual([["ops@example.test"], ["owner@example.test"]]);
+    expect(mail.text).toMatch(/Stop these emails: https:\/\/app\.channelkeys\.test\/alerts\/unsubscribe\?token=/);
     expect(mail.from).toBe("alerts@channelkeys.test");
     expect(mail.subject).toBe(`[ChannelKeys] ${account.ebayUsername}: needs re-authorization`);
     expect(mail.text).toContain(`eBay account: ${account.ebayUsername}`);
@@ -326,7 +335,7 @@ describe("delivery (the deliver-warning job)", () => {
 
     // Settled: a further run of the job sends nothing.
     expect(await deliver(raised!.id, 120, { deliveryConfig })).toBeNull();
-    expect(smtp.messages).toHaveLength(1);
+    expect(smtp.messages).toHaveLength(2);
     expect(received).toHaveLength(2);
     expect((await warningsOf(account.id))[0]).toMatchObject({ emailedAt: at(1), webhookSentAt: at(60), deliverySettledAt: at(60), deliveryError: null });
   });
@@ -368,13 +377,24 @@ describe("delivery (the deliver-warning job)", () => {
     expect(received).toHaveLength(0);
   });
 
-  it("emails the workspace owners until recipients are chosen", async () => {
+  it("emails the workspace owners until recipients are chosen, once they confirmed", async () => {
     smtp.clear();
     const account = await createAccount();
     await setStatus(account.id, "needs_reauth", { failureStreak: 2 });
     await evaluateWarnings(db, { now: at(0), config: config() });
     const [warning] = await warningsOf(account.id);
-    await deliver(warning!.id, 1, { deliveryConfig: config({ smtpUrl: smtp.url }) });
+    const deliveryConfig = config({ smtpUrl: smtp.url });
+    await deliver(warning!.id, 1, { deliveryConfig });
+    // First the owner is asked to confirm; the warning waits for no one (it is settled: nobody confirmed yet).
+    const request = await smtp.waitForMail((candidate) => candidate.subject.includes("Confirm alerts"));
+    expect(request.to).toEqual(["owner@example.test"]);
+    const token = /\/alerts\/confirm\?token=([A-Za-z0-9_-]+)/.exec(request.text)![1]!;
+    expect(await confirmAlertRecipient(db, token)).toMatchObject({ ok: true });
+
+    await setStatus(account.id, "healthy");
+    await evaluateWarnings(db, { now: at(10), config: deliveryConfig });
+    const recovered = (await warningsOf(account.id)).find((candidate) => candidate.kind === "recovered");
+    await deliver(recovered!.id, 11, { deliveryConfig });
     const mail = await smtp.waitForMail((candidate) => candidate.text.includes(account.id));
     expect(mail.to).toEqual(["owner@example.test"]);
   });
@@ -390,6 +410,7 @@ describe("delivery (the deliver-warning job)", () => {
     smtp.clear();
     received.length = 0;
     await db.workspaceAlertSettings.create({ data: { workspaceId, emailRecipients: "ops@example.test", webhookUrl, webhookSecret: secret } });
+    await confirmedRecipients(["ops@example.test"]);
     const warningIds: string[] = [];
     for (let index = 0; index < 12; index++) {
       const warning = await db.warning.create({

@@ -155,7 +155,7 @@ describe("importSqliteDatabase", () => {
         mismatch: false,
       });
     }
-    expect(report.tables.map((line) => line.table)).toEqual([...COPIED_TABLES, "EbayCallPause", "PasswordResetToken", "WarningRead", "_prisma_migrations", "SchedulerLease"]);
+    expect(report.tables.map((line) => line.table)).toEqual([...COPIED_TABLES, "AlertRecipient", "EbayCallPause", "PasswordResetToken", "WarningRead", "_prisma_migrations", "SchedulerLease"]);
     expect(report.tables.find((line) => line.table === "SchedulerLease")).toMatchObject({
       sqliteRows: 1,
       postgresRows: null,

@@ -13,6 +13,8 @@ import {
   parseRecipients,
 } from "@/lib/warnings/alert-settings";
 import { webhookUrlProblem } from "@/lib/warnings/webhook-target";
+import { confirmedAlertRecipients, syncAlertRecipients } from "@/lib/warnings/alert-recipients";
+import { upkeepConfigFromEnv } from "@/lib/upkeep/upkeep-config";
 
 const MIN_SECRET_LENGTH = 16;
 
@@ -69,6 +71,17 @@ export const saveAlertSettingsAction = defineWorkspaceAction(
       create: { workspaceId: workspace.id, ...data },
       update: data,
     });
+    // New addresses receive a confirmation link now, and no warning until they confirm.
+    await syncAlertRecipients(db, workspace.id, input.emailRecipients);
+    const mail = upkeepConfigFromEnv().warnings;
+    if (mail.smtpUrl) {
+      await confirmedAlertRecipients(db, {
+        workspaceId: workspace.id,
+        workspaceName: workspace.name,
+        emails: input.emailRecipients,
+        mail: { smtpUrl: mail.smtpUrl, emailFrom: mail.emailFrom, appUrl: mail.appUrl },
+      });
+    }
     await recordAuditEvent(db, {
       workspaceId: workspace.id,
       actorUserId: user.id,
