@@ -6,6 +6,7 @@ import type { ActionResult } from "@/lib/actions/action-result";
 import type { ServerActionName } from "@/lib/actions/action-table";
 import { logUnexpectedError, unexpectedErrorMessage } from "@/lib/actions/log-unexpected-error";
 import { UserFacingError } from "@/lib/actions/user-facing-error";
+import { containsNulCharacter, NUL_CHARACTER_MESSAGE } from "@/lib/actions/nul-characters";
 import { invalidInput, registerServerAction, SIGNED_OUT_MESSAGE } from "@/lib/actions/workspace-action";
 
 // Server actions outside a workspace: about the signed-in person themselves (their password, their sessions), or
@@ -31,10 +32,11 @@ export function defineSignedInAction<Schema extends z.ZodType, T>(
   options: Options<Schema>,
   handler: (context: { input: z.output<Schema>; user: SessionUser }) => Promise<T>,
 ): (input: unknown) => Promise<ActionResult<T>> {
-  const action = (rawInput: unknown) =>
+  const action = async (rawInput: unknown): Promise<ActionResult<T>> =>
     run(options.name, async () => {
       const user = await getSessionUser();
       if (!user) return { ok: false, error: SIGNED_OUT_MESSAGE, code: "unauthenticated" };
+      if (containsNulCharacter(rawInput)) return { ok: false, error: NUL_CHARACTER_MESSAGE, code: "invalid_input" };
       const parsed = await options.schema.safeParseAsync(rawInput);
       if (!parsed.success) return invalidInput(parsed.error);
       return { ok: true, data: await handler({ input: parsed.data, user }) };
@@ -47,8 +49,9 @@ export function definePublicAction<Schema extends z.ZodType, T>(
   options: Options<Schema>,
   handler: (context: { input: z.output<Schema> }) => Promise<T>,
 ): (input: unknown) => Promise<ActionResult<T>> {
-  const action = (rawInput: unknown) =>
+  const action = async (rawInput: unknown): Promise<ActionResult<T>> =>
     run(options.name, async () => {
+      if (containsNulCharacter(rawInput)) return { ok: false, error: NUL_CHARACTER_MESSAGE, code: "invalid_input" };
       const parsed = await options.schema.safeParseAsync(rawInput);
       if (!parsed.success) return invalidInput(parsed.error);
       return { ok: true, data: await handler({ input: parsed.data }) };

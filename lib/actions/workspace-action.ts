@@ -14,6 +14,7 @@ import {
 import type { ActionFailure, ActionResult } from "@/lib/actions/action-result";
 import { logUnexpectedError, unexpectedErrorMessage } from "@/lib/actions/log-unexpected-error";
 import { UserFacingError } from "@/lib/actions/user-facing-error";
+import { containsNulCharacter, NUL_CHARACTER_MESSAGE } from "@/lib/actions/nul-characters";
 import { SERVER_ACTIONS, type ActionAccess, type ServerActionName } from "@/lib/actions/action-table";
 
 export { UserFacingError } from "@/lib/actions/user-facing-error";
@@ -99,6 +100,7 @@ export function defineWorkspaceAction<Schema extends z.ZodType, T>(
       const user = await getSessionUser();
       if (!user) return { ok: false, error: SIGNED_OUT_MESSAGE, code: "unauthenticated" };
 
+      if (containsNulCharacter(rawInput)) return { ok: false, error: NUL_CHARACTER_MESSAGE, code: "invalid_input" };
       const parsed = await options.schema.safeParseAsync(fromFormData(rawInput));
       if (!parsed.success) return invalidInput(parsed.error);
 
