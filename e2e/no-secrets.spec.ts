@@ -21,7 +21,7 @@ test("no token, secret or stack trace reaches HTML, RSC payloads, JSON routes or
   const accountId = await connectAccount(page, "demo_us_jane");
   await testAccountRow(page, "demo_us_jane");
 
-  for (const url of ["/accounts", `/accounts/${accountId}`, "/audit", "/timeline", "/runs", "/notifications"]) {
+  for (const url of ["/accounts", `/accounts/${accountId}`, "/audit", "/timeline", "/runs", "/notifications", "/settings", "/account"]) {
     for (const headers of [{}, { RSC: "1" }] as Record<string, string>[]) {
       const response = await page.request.get(url, { headers });
       expect(response.status(), url).toBe(200);
@@ -42,6 +42,21 @@ test("no token, secret or stack trace reaches HTML, RSC payloads, JSON routes or
     expect(body, url).not.toContain(EBAY_TOKEN_SHAPE);
     expect(body, url).not.toContain(EMULATED_CLIENT_SECRET);
   }
+
+  // The pages reachable signed out, from the emails' links included, and the one-click unsubscribe route.
+  const anonymous = await page.context().browser()!.newContext();
+  for (const url of ["/sign-in", "/sign-up", "/forgot-password", "/reset-password?token=not-a-real-token-123456", "/alerts/confirm?token=x", "/alerts/unsubscribe?token=x"]) {
+    const response = await anonymous.request.get(url);
+    expect(response.status(), url).toBe(200);
+    const body = await response.text();
+    expect(body, url).not.toContain(EBAY_TOKEN_SHAPE);
+    expect(body, url).not.toContain(EMULATED_CLIENT_SECRET);
+    expect(body, url).not.toMatch(/at [\w.<>]+ \(.*\.(ts|js):\d+:\d+\)/);
+  }
+  const unsubscribe = await anonymous.request.post("/api/alerts/unsubscribe?token=forged.signature", { form: { "List-Unsubscribe": "One-Click" } });
+  expect(unsubscribe.status()).toBe(404);
+  expect(await unsubscribe.text()).not.toMatch(/prisma|at .*:\d+:\d+/i);
+  await anonymous.close();
 
   const staticDir = path.join(process.env.NEXT_DIST_DIR || ".next", "static");
   const bundles = filesUnder(staticDir).filter((file) => file.endsWith(".js"));

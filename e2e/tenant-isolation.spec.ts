@@ -65,6 +65,22 @@ test("a second workspace gets 404s and refusals for every page, route and action
   await intruder.getByRole("dialog").getByRole("button", { name: "Disconnect" }).click();
   await expect(intruder.getByRole("dialog").getByText(NOT_FOUND)).toBeVisible();
 
+  // Alert recipients: the owner's address is confirmed only by its own mailed token; the intruder, knowing the
+  // owner's workspace and a recipient's address, can neither unsubscribe nor confirm it, and sees nothing of it.
+  await owner.goto("/settings");
+  await owner.getByLabel("Email recipients").fill("ops-olive@example.test");
+  await owner.getByRole("button", { name: "Save alert settings" }).click();
+  await expect(owner.getByText("Alert settings saved.")).toBeVisible();
+  const forgedUnsubscribe = await intruder.request.post("/api/alerts/unsubscribe?token=ckforgedrecipient.AAAA", { form: { "List-Unsubscribe": "One-Click" } });
+  expect(forgedUnsubscribe.status()).toBe(404);
+  expect((await intruder.goto("/settings"))?.status()).toBe(200);
+  await expect(intruder.locator("main")).not.toContainText("ops-olive");
+  // Your account is the signed-in person's own page: the intruder sees only their own address.
+  await intruder.goto("/account");
+  await expect(intruder.locator("main")).not.toContainText("olive");
+  await owner.reload();
+  await expect(owner.getByRole("list", { name: "Confirmation state of each address" })).toContainText("waiting for confirmation");
+
   // The owner's account is untouched.
   await owner.goto(`/accounts/${victimId}`);
   await expect(owner.getByRole("heading", { name: "demo_fr_boutique" })).toBeVisible();
@@ -81,7 +97,7 @@ test("a second workspace gets 404s and refusals for every page, route and action
 test("signed-out visitors are sent to sign in and get no data from routes", async ({ page, request }) => {
   await page.goto("/accounts");
   await expect(page).toHaveURL(/\/sign-in/);
-  for (const path of ["/api/accounts", "/audit/export", "/accounts/anything"]) {
+  for (const path of ["/api/accounts", "/audit/export", "/accounts/anything", "/account", "/settings"]) {
     const response = await request.get(path, { maxRedirects: 0 });
     expect(response.status(), path).toBe(307);
     expect(response.headers().location, path).toContain("/sign-in");

@@ -52,7 +52,7 @@ test("a revoked token that stays revoked is emailed, bannered and listed; re-cre
   await expect(mailReader.getByText(`${recipient} now receives the alerts`)).toBeVisible();
   await inbox.close();
   await page.reload();
-  await expect(page.getByRole("list", { name: "Alert email recipients" })).toContainText("confirmed");
+  await expect(page.getByRole("list", { name: "Confirmation state of each address" })).toContainText("confirmed");
 
   // The seller revokes ChannelKeys at eBay. One failed Test is not yet a warning (it must hold)…
   await revokeSeller(request, seller, "REVOKED_BY_USER");

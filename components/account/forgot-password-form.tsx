@@ -17,9 +17,12 @@ export function ForgotPasswordForm({ emailConfigured }: { emailConfigured: boole
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    const form = event.currentTarget;
     setPending(true);
     setError(undefined);
-    const result = await requestPasswordResetAction({ email });
+    // What the field holds, not the state: text typed before the page became interactive counts too.
+    const typed = String(new FormData(form).get("email") ?? email);
+    const result = await requestPasswordResetAction({ email: typed });
     setPending(false);
     if (result.ok) setSent(result.data.message);
     else setError(result.fieldErrors?.email ?? result.error);

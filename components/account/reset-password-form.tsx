@@ -18,10 +18,12 @@ export function ResetPasswordForm({ token }: { token: string }) {
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    // What the field holds, not the state: text typed before the page became interactive counts too.
+    const typed = String(new FormData(event.currentTarget).get("password") ?? password);
     setPending(true);
     setError(undefined);
     setFieldError(undefined);
-    const result = await resetPasswordAction({ token, password });
+    const result = await resetPasswordAction({ token, password: typed });
     setPending(false);
     if (result.ok) return setDone(true);
     if (result.fieldErrors?.password) setFieldError(result.fieldErrors.password);
@@ -49,7 +51,7 @@ export function ResetPasswordForm({ token }: { token: string }) {
                 </Link>
               </Notice>
             ) : null}
-            <form onSubmit={onSubmit} noValidate className="space-y-4" aria-label="Choose a new password">
+            <form onSubmit={onSubmit} noValidate className="space-y-4" aria-label="Reset password form">
               <Field id="reset-password" label="New password" hint="At least 8 characters." error={fieldError}>
                 <Input
                   id="reset-password"

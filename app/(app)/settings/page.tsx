@@ -62,7 +62,7 @@ export default async function SettingsPage() {
               <p className="text-xs text-gray-500">
                 Each address gets a confirmation link first and no alert until it is confirmed; every email has a link to unsubscribe.
               </p>
-              <ul className="space-y-1 text-sm" aria-label="Alert email recipients">
+              <ul className="space-y-1 text-sm" aria-label="Confirmation state of each address">
                 {resolved.recipients.map((email) => (
                   <li key={email} className="flex flex-wrap gap-x-2">
                     <span className="font-mono break-all">{email}</span>
