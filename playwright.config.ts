@@ -121,6 +121,9 @@ export default defineConfig({
         // spec's accounts (or spends emulator calls).
         WARNING_EVALUATION_DELAY_MS: "500",
         UPKEEP_SWEEPS: "warnings",
+        // The specs' receivers listen on this machine: private webhook targets are opened here explicitly (an
+        // install never gets them from running against the emulator).
+        WEBHOOK_ALLOW_PRIVATE_NETWORKS: "1",
         SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
         ALERT_EMAIL_FROM: "ChannelKeys <alerts@channelkeys.test>",
       },

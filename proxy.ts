@@ -10,12 +10,13 @@ import { contentSecurityPolicy, securityHeaders, servedOverHttps } from "@/lib/h
 // Signed-out visitors of any other page are sent to /sign-in (with a callbackUrl back). Pages, server actions and
 // routes still check the session and workspace themselves: this guard is the first line, not the only one.
 
-// What a signed-out visitor may reach: the sign-in/up pages, next-auth's own routes, the health check, the
-// eBay callback (it checks the session itself to explain what happened), eBay's notifications (signed by eBay), the
-// REST API (API keys, not sessions), invitation links (a new member signs up there) and re-authorization links (an
-// account's owner with no login).
+// What a signed-out visitor may reach: the sign-in/up and password reset pages, next-auth's own routes, the health
+// check, the eBay callback (it checks the session itself to explain what happened), eBay's notifications (signed by
+// eBay), the REST API (API keys, not sessions), invitation links (a new member signs up there), re-authorization
+// links (an account's owner with no login), and the alert recipients' confirm and unsubscribe pages and one-click route
+// (their links carry their own token).
 const SIGNED_OUT_PATHS =
-  /^\/(?:sign-in|sign-up|api\/auth|api\/health|api\/ebay\/callback|api\/ebay\/notifications|api\/v1|invitations|reauthorize)(?:\/|$)/;
+  /^\/(?:sign-in|sign-up|forgot-password|reset-password|alerts\/confirm|alerts\/unsubscribe|api\/auth|api\/health|api\/ebay\/callback|api\/ebay\/notifications|api\/v1|invitations|reauthorize|api\/alerts\/unsubscribe)(?:\/|$)/;
 
 const signInRedirect = withAuth({
   pages: { signIn: "/sign-in" },

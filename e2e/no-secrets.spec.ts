@@ -29,7 +29,7 @@ test("no token, secret or stack trace reaches HTML, RSC payloads, JSON routes or
   const signingSecret = await page.getByLabel("Signing secret", { exact: true }).inputValue();
   const secrets = [apiKey, apiKey.split("_").pop()!, signingSecret, signingSecret.replace(/^whsec_/, "")];
 
-  const pages = ["/accounts", `/accounts/${accountId}`, "/audit", "/timeline", "/runs", "/notifications"];
+  const pages = ["/accounts", `/accounts/${accountId}`, "/audit", "/timeline", "/runs", "/notifications", "/account"];
   pages.push("/settings", "/settings/members", "/settings/api-keys", "/settings/webhooks", "/settings/api", "/accounts/import");
   for (const url of pages) {
     for (const headers of [{}, { RSC: "1" }] as Record<string, string>[]) {
@@ -42,8 +42,17 @@ test("no token, secret or stack trace reaches HTML, RSC payloads, JSON routes or
       for (const secret of secrets) expect(body, url).not.toContain(secret);
     }
   }
-  for (const url of ["/api/accounts", `/api/accounts/${accountId}`, "/audit/export", "/timeline/calendar.ics", "/api/v1/openapi.json"]) {
-    const body = await (await page.request.get(url)).text();
+  const exported = await page.request.post("/audit/export", { form: {} });
+  expect(exported.status()).toBe(200);
+  for (const [url, body] of [
+    ...(await Promise.all(
+      ["/api/accounts", `/api/accounts/${accountId}`, "/timeline/calendar.ics", "/api/v1/openapi.json"].map(async (url) => [
+        url,
+        await (await page.request.get(url)).text(),
+      ]),
+    )),
+    ["/audit/export (POST)", await exported.text()],
+  ]) {
     expect(body, url).not.toContain(EBAY_TOKEN_SHAPE);
     expect(body, url).not.toContain(EMULATED_CLIENT_SECRET);
     for (const secret of secrets) expect(body, url).not.toContain(secret);
@@ -59,6 +68,21 @@ test("no token, secret or stack trace reaches HTML, RSC payloads, JSON routes or
   // A wrong key's refusal does not echo it.
   const refused = await page.request.get("/api/v1/accounts", { headers: { authorization: `Bearer ${apiKey}x` } });
   expect(await refused.text()).not.toContain(apiKey);
+
+  // The pages reachable signed out, from the emails' links included, and the one-click unsubscribe route.
+  const anonymous = await page.context().browser()!.newContext();
+  for (const url of ["/sign-in", "/sign-up", "/forgot-password", "/reset-password?token=not-a-real-token-123456", "/alerts/confirm?token=x", "/alerts/unsubscribe?token=x"]) {
+    const response = await anonymous.request.get(url);
+    expect(response.status(), url).toBe(200);
+    const body = await response.text();
+    expect(body, url).not.toContain(EBAY_TOKEN_SHAPE);
+    expect(body, url).not.toContain(EMULATED_CLIENT_SECRET);
+    expect(body, url).not.toMatch(/at [\w.<>]+ \(.*\.(ts|js):\d+:\d+\)/);
+  }
+  const unsubscribe = await anonymous.request.post("/api/alerts/unsubscribe?token=forged.signature", { form: { "List-Unsubscribe": "One-Click" } });
+  expect(unsubscribe.status()).toBe(404);
+  expect(await unsubscribe.text()).not.toMatch(/prisma|at .*:\d+:\d+/i);
+  await anonymous.close();
 
   const staticDir = path.join(process.env.NEXT_DIST_DIR || ".next", "static");
   const bundles = filesUnder(staticDir).filter((file) => file.endsWith(".js"));

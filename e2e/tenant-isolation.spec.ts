@@ -48,7 +48,7 @@ test("a second workspace gets 404s and refusals for every page, route and action
   // The audit history and its export never show the owner's events, even when asked by id.
   await intruder.goto(`/audit?account=${victimId}`);
   await expect(intruder.locator("main")).not.toContainText("demo_fr_boutique");
-  const csv = await intruder.request.get(`/audit/export?account=${victimId}`);
+  const csv = await intruder.request.post("/audit/export", { form: { account: victimId } });
   expect(await csv.text()).not.toContain("demo_fr_boutique");
 
   // Server actions called with the owner's id (the intruder's own calls, rewritten) are refused.
@@ -65,6 +65,22 @@ test("a second workspace gets 404s and refusals for every page, route and action
   await intruder.getByRole("button", { name: "Disconnect" }).click();
   await intruder.getByRole("dialog").getByRole("button", { name: "Disconnect" }).click();
   await expect(intruder.getByRole("dialog").getByText(NOT_FOUND)).toBeVisible();
+
+  // Alert recipients: the owner's address is confirmed only by its own mailed token; the intruder, knowing the
+  // owner's workspace and a recipient's address, can neither unsubscribe nor confirm it, and sees nothing of it.
+  await owner.goto("/settings");
+  await owner.getByLabel("Email recipients").fill("ops-olive@example.test");
+  await owner.getByRole("button", { name: "Save alert settings" }).click();
+  await expect(owner.getByText("Alert settings saved.")).toBeVisible();
+  const forgedUnsubscribe = await intruder.request.post("/api/alerts/unsubscribe?token=ckforgedrecipient.AAAA", { form: { "List-Unsubscribe": "One-Click" } });
+  expect(forgedUnsubscribe.status()).toBe(404);
+  expect((await intruder.goto("/settings"))?.status()).toBe(200);
+  await expect(intruder.locator("main")).not.toContainText("ops-olive");
+  // Your account is the signed-in person's own page: the intruder sees only their own address.
+  await intruder.goto("/account");
+  await expect(intruder.locator("main")).not.toContainText("olive");
+  await owner.reload();
+  await expect(owner.getByRole("list", { name: "Confirmation state of each address" })).toContainText("waiting for confirmation");
 
   // The owner's account is untouched.
   await owner.goto(`/accounts/${victimId}`);
@@ -199,7 +215,7 @@ test("the teams-and-integrations pages, API ids and actions of one workspace are
 test("signed-out visitors are sent to sign in and get no data from routes", async ({ page, request }) => {
   await page.goto("/accounts");
   await expect(page).toHaveURL(/\/sign-in/);
-  for (const path of ["/api/accounts", "/audit/export", "/accounts/anything", "/settings/members", "/settings/api-keys", "/settings/webhooks", "/accounts/import"]) {
+  for (const path of ["/api/accounts", "/audit/export", "/accounts/anything", "/account", "/settings", "/settings/members", "/settings/api-keys", "/settings/webhooks", "/accounts/import"]) {
     const response = await request.get(path, { maxRedirects: 0 });
     expect(response.status(), path).toBe(307);
     expect(response.headers().location, path).toContain("/sign-in");
@@ -208,4 +224,7 @@ test("signed-out visitors are sent to sign in and get no data from routes", asyn
   const api = await request.get("/api/v1/accounts", { maxRedirects: 0 });
   expect(api.status()).toBe(401);
   expect(api.headers()["content-type"]).toContain("application/problem+json");
+  const exported = await request.post("/audit/export", { form: {}, maxRedirects: 0 });
+  expect(exported.status()).toBe(307);
+  expect(await exported.text()).not.toContain("time");
 });

@@ -9,7 +9,7 @@ const appPort = Number(process.env.E2E_APP_PORT ?? 3100);
 const smtpPort = Number(process.env.E2E_SMTP_PORT ?? 2525 + 2 * (appPort - 3100));
 const MAIL_API = `http://127.0.0.1:${smtpPort + 1}/messages`;
 
-type CapturedMail = { from: string; to: string[]; subject: string; text: string };
+type CapturedMail = { from: string; to: string[]; subject: string; text: string; headers: Record<string, string> };
 
 async function mailTo(request: APIRequestContext, address: string): Promise<CapturedMail[]> {
   const response = await request.get(MAIL_API);
@@ -39,6 +39,21 @@ test("a revoked token that stays revoked is emailed, bannered and listed; re-cre
   await page.getByRole("button", { name: "Save alert settings" }).click();
   await expect(page.getByText("Alert settings saved.")).toBeVisible();
 
+  // The address is asked to confirm first (nothing else reaches it until then); its owner follows the link.
+  await expect.poll(async () => (await mailTo(request, recipient)).length, { timeout: 30_000 }).toBe(1);
+  const [confirmation] = await mailTo(request, recipient);
+  expect(confirmation!.subject).toContain("Confirm alerts");
+  expect(confirmation!.headers["list-unsubscribe-post"]).toBe("List-Unsubscribe=One-Click");
+  const confirmLink = /(http\S+\/alerts\/confirm\?token=\S+)/.exec(confirmation!.text)![1]!;
+  const inbox = await page.context().browser()!.newContext();
+  const mailReader = await inbox.newPage();
+  await mailReader.goto(confirmLink);
+  await mailReader.getByRole("button", { name: "Confirm: send me these alerts" }).click();
+  await expect(mailReader.getByText(`${recipient} now receives the alerts`)).toBeVisible();
+  await inbox.close();
+  await page.reload();
+  await expect(page.getByRole("list", { name: "Confirmation state of each address" })).toContainText("confirmed");
+
   // The seller revokes ChannelKeys at eBay. One failed Test is not yet a warning (it must hold)…
   await revokeSeller(request, seller, "REVOKED_BY_USER");
   await page.goto("/accounts");
@@ -47,9 +62,12 @@ test("a revoked token that stays revoked is emailed, bannered and listed; re-cre
   // …the second consecutive one is: the scheduler's warnings sweep raises it and emails it.
   await testAccountRow(page, seller);
 
-  await expect.poll(async () => (await mailTo(request, recipient)).length, { timeout: 30_000 }).toBe(1);
-  const [mail] = await mailTo(request, recipient);
+  await expect.poll(async () => (await mailTo(request, recipient)).length, { timeout: 30_000 }).toBe(2);
+  const mail = (await mailTo(request, recipient)).find((each) => !each.subject.includes("Confirm alerts"));
   expect(mail!.from).toBe("alerts@channelkeys.test");
+  expect(mail!.headers["list-unsubscribe"]).toMatch(/^<http.*\/api\/alerts\/unsubscribe\?token=.+>$/);
+  expect(mail!.headers["list-unsubscribe-post"]).toBe("List-Unsubscribe=One-Click");
+  expect(mail!.text).toMatch(/Stop these emails: http\S+\/alerts\/unsubscribe\?token=/);
   expect(mail!.subject).toBe(`[ChannelKeys] ${seller}: needs re-authorization`);
   expect(mail!.text).toContain(`eBay account: ${seller}`);
   expect(mail!.text).toContain("revoked ChannelKeys' access");

@@ -60,9 +60,10 @@ export function setClockOffsetSeconds(seconds: number): void {
   offsetMs = Math.round(seconds * 1000);
   const filePath = sharedClockFile();
   if (!filePath) return;
-  mkdirSync(path.dirname(filePath), { recursive: true });
+  // It lives in the private data folder: created private like everything there (lib/private-files.ts).
+  mkdirSync(path.dirname(filePath), { recursive: true, mode: 0o700 });
   const temporary = `${filePath}.${process.pid}.tmp`;
-  writeFileSync(temporary, JSON.stringify({ offsetSeconds: offsetMs / 1000, updatedAt: new Date(Date.now() + offsetMs).toISOString() }));
+  writeFileSync(temporary, JSON.stringify({ offsetSeconds: offsetMs / 1000, updatedAt: new Date(Date.now() + offsetMs).toISOString() }), { mode: 0o600 });
   renameSync(temporary, filePath);
 }
 

@@ -24,7 +24,7 @@ function rawTokens(): Promise<RawTokens[]> {
 }
 
 function expectSealed(value: string | null, plaintext: string): void {
-  expect(value).toMatch(/^v1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]+$/);
+  expect(value).toMatch(/^v2\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]+$/);
   expect(value).not.toContain(plaintext);
 }
 
@@ -127,7 +127,7 @@ describe("token encryption extension", () => {
     try {
       const workspaceId = await workspace();
       await explicit.ebayAccount.create({ data: { ...account(workspaceId, "u1"), accessToken: ACCESS } });
-      expect((await rawTokens())[0]!.accessToken!.startsWith("v1.explicit.")).toBe(true);
+      expect((await rawTokens())[0]!.accessToken!.startsWith("v2.explicit.")).toBe(true);
       expect((await explicit.ebayAccount.findFirstOrThrow({ omit: { accessToken: false } })).accessToken).toBe(ACCESS);
       await expect(db.ebayAccount.findFirst({ omit: { accessToken: false } })).rejects.toThrow(/unknown key id "explicit"/);
     } finally {
@@ -175,5 +175,63 @@ describe("databaseUrlFromEnv", () => {
   it("refuses URLs of other databases", () => {
     expect(() => databaseUrlFromEnv({ DATABASE_URL: "file:./.data/channelkeys.db" })).toThrow(/PostgreSQL only \(got "file:"\)/);
     expect(() => databaseUrlFromEnv({ DATABASE_URL: "mysql://localhost/x" })).toThrow(/got "mysql:"/);
+  });
+});
+
+// Security review, finding 6: every encrypted column is sealed by the extension, and a ciphertext is bound to its
+// table, row and column through AES-GCM's additional data, so a value copied elsewhere in the database is refused.
+describe("ciphertext bound to its table, row and column", () => {
+  it("seals webhook signing secrets like tokens when they are written through the client", async () => {
+    const workspaceId = await workspace();
+    const endpoint = await db.webhookEndpoint.create({
+      data: { workspaceId, url: "https://hooks.example.com/x", signingSecret: "whsec-plaintext-0123456789", events: ["account.needs_reauth"] },
+    });
+    const [raw] = await testDb.query<{ signingSecret: string }>('SELECT "signingSecret" FROM "WebhookEndpoint" WHERE id = $1', [endpoint.id]);
+    expect(raw!.signingSecret).toMatch(/^v2\./);
+    expect(raw!.signingSecret).not.toContain("whsec-plaintext");
+    // Omitted unless asked for, like tokens.
+    expect(await db.webhookEndpoint.findUniqueOrThrow({ where: { id: endpoint.id } })).not.toHaveProperty("signingSecret");
+    const read = await db.webhookEndpoint.findUniqueOrThrow({ where: { id: endpoint.id }, omit: { signingSecret: false } });
+    expect(read.signingSecret).toBe("whsec-plaintext-0123456789");
+  });
+
+  it("refuses a token ciphertext copied onto another account's row or into another column", async () => {
+    const workspaceId = await workspace();
+    const victim = await db.ebayAccount.create({ data: { ...account(workspaceId, "victim"), accessToken: "victim-access", refreshToken: "victim-refresh" } });
+    const attacker = await db.ebayAccount.create({ data: { ...account(workspaceId, "attacker"), accessToken: "attacker-access" } });
+    const [stolen] = await testDb.query<{ accessToken: string; refreshToken: string }>(
+      'SELECT "accessToken", "refreshToken" FROM "EbayAccount" WHERE id = $1',
+      [victim.id],
+    );
+    expect(stolen!.accessToken).toMatch(/^v2\./);
+
+    await testDb.query('UPDATE "EbayAccount" SET "accessToken" = $1 WHERE id = $2', [stolen!.accessToken, attacker.id]);
+    await expect(db.ebayAccount.findUniqueOrThrow({ where: { id: attacker.id }, omit: { accessToken: false } })).rejects.toThrow(
+      /failed authentication/,
+    );
+    // Same row, other column: an access token's ciphertext does not open as the refresh token.
+    await testDb.query('UPDATE "EbayAccount" SET "refreshToken" = $1 WHERE id = $2', [stolen!.accessToken, victim.id]);
+    await expect(db.ebayAccount.findUniqueOrThrow({ where: { id: victim.id }, omit: { refreshToken: false } })).rejects.toThrow(
+      /failed authentication/,
+    );
+    // The victim's own access token still opens where it belongs.
+    expect((await db.ebayAccount.findUniqueOrThrow({ where: { id: victim.id }, omit: { accessToken: false } })).accessToken).toBe("victim-access");
+  });
+
+  it("binds values written by nested creates, createMany and upserts without an id to the row they land in", async () => {
+    const workspaceId = await workspace();
+    await db.ebayAccount.createMany({ data: [{ ...account(workspaceId, "m1"), accessToken: "m1-access" }, { ...account(workspaceId, "m2"), accessToken: "m2-access" }] });
+    await db.workspace.create({ data: { name: "Nested", accounts: { create: { environment: "production", ebayUserId: "n1", refreshToken: "n1-refresh" } } } });
+    await db.ebayAccount.upsert({ where: { id: "not-there" }, create: { ...account(workspaceId, "u1"), accessToken: "u1-access" }, update: {} });
+    const opened = await db.ebayAccount.findMany({ orderBy: { ebayUserId: "asc" }, select: { ebayUserId: true, accessToken: true, refreshToken: true } });
+    expect(opened).toEqual([
+      { ebayUserId: "m1", accessToken: "m1-access", refreshToken: null },
+      { ebayUserId: "m2", accessToken: "m2-access", refreshToken: null },
+      { ebayUserId: "n1", accessToken: null, refreshToken: "n1-refresh" },
+      { ebayUserId: "u1", accessToken: "u1-access", refreshToken: null },
+    ]);
+    // A select without the row id still opens (the id is fetched for the binding and not handed back).
+    const [onlyToken] = await db.ebayAccount.findMany({ where: { ebayUserId: "m2" }, select: { accessToken: true } });
+    expect(onlyToken).toEqual({ accessToken: "m2-access" });
   });
 });

@@ -1,5 +1,6 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import { defaultTokenCipher, type TokenCipher } from "@/lib/crypto/token-cipher";
+import { openQueryResult, relationMapOf, sealQueryArgs, type RelationMap } from "@/lib/crypto/column-encryption";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 
 // No `import "server-only"`: scripts run this file through tsx too. Pages must still never
@@ -50,15 +51,17 @@ export function createDbClient(databaseUrl: string, options: CreateDbClientOptio
     },
   });
   const cipher = () => options.tokenCipher ?? defaultTokenCipher();
+  const context = { cipher, relations: relationsOf(base) };
   const client = base.$extends({
-    name: "ebay-token-encryption",
+    name: "encrypted-columns",
     query: {
-      // Every model, not only ebayAccount: nested writes (workspace.create({ data: { accounts: … } }))
-      // and nested reads (include: { accounts: … }) carry token fields too.
+      // Every model, not only the ones with secrets: nested writes (workspace.create({ data: { accounts: … } }))
+      // and nested reads (include: { accounts: … }) carry encrypted columns too. The columns are listed in
+      // lib/crypto/encrypted-columns.ts; lib/crypto/column-encryption.ts does the sealing and opening.
       $allModels: {
-        async $allOperations({ args, query }) {
-          const result = await query(sealTokenFieldsInArgs(args, cipher));
-          return openTokenFields(result, cipher);
+        async $allOperations({ model, operation, args, query }) {
+          const result = await query(sealQueryArgs(model, operation, args, context) as typeof args);
+          return openQueryResult(model, operation, args, result, context);
         },
       },
     },
@@ -79,54 +82,11 @@ export function databaseUrlOf(client: Db): string {
 export type Db = ReturnType<typeof createDbClient>;
 export type DbTransaction = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
-// Sealed on write and opened on read, whatever the model: the OAuth tokens, the Auth'n'Auth token, the Auth'n'Auth
-// SessionID that FetchToken turns into a token while a sign-in is pending, and webhook endpoints' signing secrets.
-const TOKEN_FIELDS = new Set(["accessToken", "refreshToken", "authNAuthToken", "authNAuthSessionId", "signingSecret"]);
-// Args that hold data to write; anything else (where, select, orderBy…) is left as given.
-const WRITE_KEYS = new Set(["data", "create", "update"]);
-
-function sealTokenFieldsInArgs<T>(args: T, cipher: () => TokenCipher): T {
-  if (!isPlainObject(args)) return args;
-  const sealed: Record<string, unknown> = { ...args };
-  for (const key of Object.keys(sealed)) {
-    if (WRITE_KEYS.has(key)) sealed[key] = sealWriteData(sealed[key], cipher);
-  }
-  return sealed as T;
-}
-
-function sealWriteData(value: unknown, cipher: () => TokenCipher): unknown {
-  if (Array.isArray(value)) return value.map((item) => sealWriteData(item, cipher));
-  if (!isPlainObject(value)) return value;
-  const sealed: Record<string, unknown> = {};
-  for (const [key, field] of Object.entries(value)) {
-    if (key === "where") sealed[key] = field;
-    else if (TOKEN_FIELDS.has(key)) sealed[key] = sealTokenValue(field, cipher);
-    else sealed[key] = sealWriteData(field, cipher);
-  }
-  return sealed;
-}
-
-function sealTokenValue(value: unknown, cipher: () => TokenCipher): unknown {
-  if (typeof value === "string") return cipher().encrypt(value);
-  // Prisma's { set: value } form of a scalar update.
-  if (isPlainObject(value) && typeof value.set === "string") return { ...value, set: cipher().encrypt(value.set) };
-  return value;
-}
-
-function openTokenFields<T>(value: T, cipher: () => TokenCipher): T {
-  if (Array.isArray(value)) return value.map((item) => openTokenFields(item, cipher)) as T;
-  if (!isPlainObject(value)) return value;
-  const opened: Record<string, unknown> = {};
-  for (const [key, field] of Object.entries(value)) {
-    opened[key] = TOKEN_FIELDS.has(key) && typeof field === "string" ? cipher().decrypt(field) : openTokenFields(field, cipher);
-  }
-  return opened as T;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (value === null || typeof value !== "object") return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
+function relationsOf(client: object): RelationMap {
+  // Prisma keeps the schema's models and relations on the client; the extension walks nested writes and reads with it.
+  const runtimeDataModel = (client as unknown as { _runtimeDataModel?: Parameters<typeof relationMapOf>[0] })._runtimeDataModel;
+  if (!runtimeDataModel) throw new Error("Prisma client without its runtime data model: cannot encrypt nested writes");
+  return relationMapOf(runtimeDataModel);
 }
 
 // One client per process; in development Next re-evaluates modules on every edit, so the

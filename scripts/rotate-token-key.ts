@@ -1,4 +1,5 @@
-// `npm run keys:rotate [-- --new-key]`: re-seal every stored eBay token with the current key.
+// `npm run keys:rotate [-- --new-key]`: re-seal every encrypted column (lib/crypto/encrypted-columns.ts: eBay tokens,
+// webhook secrets, …) with the current key, in the v2 format bound to each value's table, row and column.
 //
 // With TOKEN_ENCRYPTION_KEYS: put the new key first in the list (keep the old ones after it), run this,
 // and drop an old key only once this reports 0 unreadable. Without it (embedded default key file),
@@ -29,13 +30,17 @@ async function main(): Promise<void> {
   const cipher = defaultTokenCipher();
   const db = createDbClient(databaseUrlFromEnv(), { tokenCipher: cipher });
   try {
-    const counts = await rotateStoredTokens(db, cipher);
-    console.log(
-      `accounts ${counts.accounts}, webhook endpoints ${counts.webhookEndpoints}: re-encrypted ${counts.reencrypted}, already current ${counts.alreadyCurrent}, ` +
-        `plaintext sealed ${counts.sealedPlaintext}, changed concurrently ${counts.changedConcurrently}, unreadable ${counts.unreadable}`,
-    );
-    if (counts.unreadable > 0) {
-      console.error(`${counts.unreadable} token value(s) cannot be opened with any configured key: keep every old key until they are dealt with`);
+    const report = await rotateStoredTokens(db, cipher);
+    for (const [table, counts] of Object.entries(report.tables)) {
+      console.log(
+        `${table}: ${counts.rows} rows, re-encrypted ${counts.reencrypted}, already current ${counts.alreadyCurrent}, ` +
+          `plaintext sealed ${counts.sealedPlaintext}, changed concurrently ${counts.changedConcurrently}, unreadable ${counts.unreadable}`,
+      );
+    }
+    if (report.unreadable > 0) {
+      console.error(
+        `${report.unreadable} value(s) cannot be opened with any configured key (or were copied from another row): keep every old key until they are dealt with`,
+      );
       process.exitCode = 1;
     }
   } finally {

@@ -1,8 +1,9 @@
-// Creates the demo user and workspace offered on the sign-in page in emulated mode, when missing.
+// Against the emulator: creates the demo user and workspace offered on the sign-in page, when missing.
 // Idempotent: an existing demo user is left as it is (its workspace, accounts and history too).
+// With real eBay keys: removes the demo user (its password is published) and the workspace only it belonged to.
 //   tsx scripts/seed-demo.ts
 import { db } from "@/lib/db";
-import { DEMO_ACCOUNT } from "@/lib/auth/demo-account";
+import { DEMO_ACCOUNT, demoAccountAllowed, retireDemoAccount } from "@/lib/auth/demo-account";
 import { hashPassword } from "@/lib/auth/password";
 
 async function seedDemo(): Promise<"created" | "exists"> {
@@ -37,13 +38,22 @@ async function seedDemo(): Promise<"created" | "exists"> {
   return "created";
 }
 
-seedDemo()
-  .then((outcome) => {
-    console.log(
-      outcome === "created"
-        ? `Demo workspace created: sign in as ${DEMO_ACCOUNT.email}.`
-        : `Demo workspace already present (${DEMO_ACCOUNT.email}).`,
-    );
+async function main(): Promise<string> {
+  if (!demoAccountAllowed()) {
+    const retired = await retireDemoAccount(db);
+    return retired.removed
+      ? `eBay keys are set: the demo user ${DEMO_ACCOUNT.email} was removed (with ${retired.workspacesRemoved} workspace(s) only it belonged to).`
+      : "";
+  }
+  const outcome = await seedDemo();
+  return outcome === "created"
+    ? `Demo workspace created: sign in as ${DEMO_ACCOUNT.email}.`
+    : `Demo workspace already present (${DEMO_ACCOUNT.email}).`;
+}
+
+main()
+  .then((message) => {
+    if (message) console.log(message);
   })
   .catch((error: unknown) => {
     console.error("Could not create the demo workspace:", error instanceof Error ? error.message : error);

@@ -90,6 +90,8 @@ async function recreateDatabase(url: string): Promise<void> {
   const admin = new URL(url);
   admin.pathname = "/postgres";
   const client = new pg.Client({ connectionString: admin.toString() });
+  // A lost connection rejects the query under way; unheard, the same error event would end the process.
+  client.on("error", () => {});
   await client.connect();
   try {
     await client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(name)} WITH (FORCE)`);
@@ -107,7 +109,8 @@ async function main(): Promise<void> {
   if (args.has("--fresh-database") && database.source !== "external") await recreateDatabase(database.url);
   const { applied } = await migrateDatabase(database.url);
   for (const name of applied) console.log(`Database: applied ${name}`);
-  if (emulated) runStep("Demo workspace", bin("tsx"), ["scripts/seed-demo.ts"]);
+  // Against the emulator it creates the demo sign-in; with eBay keys it removes one left from an emulated start.
+  runStep("Demo workspace", bin("tsx"), ["scripts/seed-demo.ts"]);
   if (!isDev && !args.has("--skip-build")) runStep("Build", bin("next"), ["build"]);
 
   if (emulated && !args.has("--no-emulator")) {

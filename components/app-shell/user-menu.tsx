@@ -71,6 +71,9 @@ export function UserMenu({ name, email, roleLabel, workspaceName }: UserMenuProp
           </p>
         </div>
         <div className="p-1">
+          <Button href="/account" variant="ghost" size="sm" className="w-full justify-start">
+            Your account
+          </Button>
           <Button
             variant="ghost"
             size="sm"

@@ -1,10 +1,12 @@
 import Link from "next/link";
 import { db } from "@/lib/db";
+import { getSessionUser } from "@/lib/auth/session";
 import { countUnreadWarnings } from "@/lib/warnings/warning-queries";
 
-/** Header link to the notifications page with the number of unread warnings. */
+/** Header link to the notifications page with the number of warnings the signed-in member has not read. */
 export async function NotificationsLink({ workspaceId }: { workspaceId: string }) {
-  const unread = await countUnreadWarnings(db, workspaceId);
+  const user = await getSessionUser();
+  const unread = user ? await countUnreadWarnings(db, { workspaceId, userId: user.id }) : 0;
   const label = unread === 0 ? "Notifications" : `Notifications, ${unread} unread`;
   return (
     <Link

@@ -43,9 +43,12 @@ export class ClockFile {
   }
 
   writeOffsetMs(offsetMs: number): void {
-    mkdirSync(path.dirname(this.filePath), { recursive: true });
+    // Usually in ChannelKeys' private data folder: only its owner reads what is written there.
+    mkdirSync(path.dirname(this.filePath), { recursive: true, mode: 0o700 });
     const temporary = `${this.filePath}.${process.pid}.tmp`;
-    writeFileSync(temporary, JSON.stringify({ offsetSeconds: offsetMs / 1000, updatedAt: new Date(Date.now() + offsetMs).toISOString() }));
+    writeFileSync(temporary, JSON.stringify({ offsetSeconds: offsetMs / 1000, updatedAt: new Date(Date.now() + offsetMs).toISOString() }), {
+      mode: 0o600,
+    });
     renameSync(temporary, this.filePath);
     this.cachedKey = "";
   }

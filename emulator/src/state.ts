@@ -269,7 +269,8 @@ export class EmulatorState {
       calls: this.calls,
     };
     const temporary = `${this.config.stateFile}.tmp`;
-    writeFileSync(temporary, JSON.stringify(persisted));
+    // The state holds the emulated sellers' tokens: readable by its owner only (rename keeps the mode).
+    writeFileSync(temporary, JSON.stringify(persisted), { mode: 0o600 });
     renameSync(temporary, this.config.stateFile);
   }
 

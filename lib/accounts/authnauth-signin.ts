@@ -3,6 +3,9 @@ import type { Db } from "@/lib/db";
 import { getEbayConfig } from "@/lib/ebay/config";
 import { buildAuthNAuthSignInUrl, getSessionId } from "@/lib/ebay/trading";
 import { createOAuthState } from "@/lib/accounts/oauth-state";
+import { EbayApiError } from "@/lib/ebay/errors";
+import { judgeTransientFailure } from "@/lib/tokens/verdict";
+import { UserFacingError } from "@/lib/actions/user-facing-error";
 
 // eBay's Auth'n'Auth sign-in sends the browser back with only the seller's username: no state of ours. So the
 // single-use state rides in a cookie of this browser instead, scoped to the callback, HttpOnly and SameSite=Lax (a
@@ -46,7 +49,7 @@ export async function startAuthNAuthSignIn(
   input: { workspaceId: string; userId: string; intent: "connect" | "recreate"; accountId?: string; bothTokens?: boolean },
 ): Promise<{ signInUrl: string; cookie: CookieSpec }> {
   const config = getEbayConfig();
-  const sessionId = await getSessionId(config);
+  const sessionId = await getSessionIdOrExplain(config);
   const state = await createOAuthState(client, {
     workspaceId: input.workspaceId,
     userId: input.userId,
@@ -58,4 +61,15 @@ export async function startAuthNAuthSignIn(
     bothTokens: input.bothTokens ?? false,
   });
   return { signInUrl: buildAuthNAuthSignInUrl(sessionId, config), cookie: authNAuthStateCookie(state) };
+}
+
+/** eBay down, slow or over its call limit is the seller's to retry, not a failure of ours: say so plainly. */
+async function getSessionIdOrExplain(config: ReturnType<typeof getEbayConfig>): Promise<string> {
+  try {
+    return await getSessionId(config);
+  } catch (error) {
+    const transient = error instanceof EbayApiError ? judgeTransientFailure(error) : null;
+    if (transient) throw new UserFacingError(`${transient.message} The eBay sign-in could not be started; try again in a minute.`, "ebay_unavailable");
+    throw error;
+  }
 }

@@ -12,11 +12,12 @@ const ONE_YEAR_SECONDS = 365 * 24 * 60 * 60;
  * Form action of the workspace switcher: remembers the chosen workspace in a cookie, only if the
  * signed-in user is a member of it, then opens that workspace's accounts.
  */
-export async function switchWorkspace(formData: FormData): Promise<void> {
+export async function switchWorkspace(formData: unknown): Promise<void> {
   const user = await getSessionUser();
   if (!user) redirect("/sign-in");
 
-  const parsed = z.string().min(1).max(64).safeParse(formData.get("workspaceId"));
+  // Anyone can post anything to a server action: only a form's workspaceId field is read.
+  const parsed = z.string().min(1).max(64).safeParse(formData instanceof FormData ? formData.get("workspaceId") : undefined);
   const memberships = await listMemberships(user.id);
   const target = parsed.success ? memberships.find((membership) => membership.workspace.id === parsed.data) : undefined;
 

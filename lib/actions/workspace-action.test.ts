@@ -80,7 +80,7 @@ const renameSchema = z.object({ nickname: z.string().trim().min(1, { error: "Ent
 describe("defineWorkspaceAction", () => {
   it("refuses a signed-out caller before validating or running anything", async () => {
     const handler = vi.fn(async () => "ran");
-    const action = actions.defineWorkspaceAction({ schema: renameSchema, permission: "accounts:read" }, handler);
+    const action = actions.defineWorkspaceAction({ schema: renameSchema, permission: "notifications:mark-read", name: "markWarningRead" }, handler);
     expect(await action({ nickname: "x" })).toEqual({ ok: false, error: actions.SIGNED_OUT_MESSAGE, code: "unauthenticated" });
     expect(handler).not.toHaveBeenCalled();
   });
@@ -88,7 +88,7 @@ describe("defineWorkspaceAction", () => {
   it("refuses invalid input with per-field messages", async () => {
     sessionState.userId = ids.owner;
     const handler = vi.fn(async () => "ran");
-    const action = actions.defineWorkspaceAction({ schema: renameSchema, permission: "accounts:rename" }, handler);
+    const action = actions.defineWorkspaceAction({ schema: renameSchema, permission: "accounts:rename", name: "renameAccount" }, handler);
     expect(await action({ nickname: "   " })).toEqual({
       ok: false,
       error: "Check the highlighted fields.",
@@ -102,7 +102,7 @@ describe("defineWorkspaceAction", () => {
   it("refuses a viewer an action that needs the member role", async () => {
     sessionState.userId = ids.viewer;
     const handler = vi.fn(async () => "ran");
-    const action = actions.defineWorkspaceAction({ schema: z.object({}), permission: "accounts:test" }, handler);
+    const action = actions.defineWorkspaceAction({ schema: z.object({}), permission: "accounts:test", name: "testAccount" }, handler);
     expect(await action({})).toEqual({
       ok: false,
       error: "Your role (Viewer) cannot do this. Ask a workspace owner for the Member role.",
@@ -114,7 +114,7 @@ describe("defineWorkspaceAction", () => {
   it("runs the handler with the session's workspace, whatever workspace id the client sends", async () => {
     sessionState.userId = ids.owner;
     const action = actions.defineWorkspaceAction(
-      { schema: z.object({ workspaceId: z.string().optional() }), permission: "accounts:read" },
+      { schema: z.object({ workspaceId: z.string().optional() }), permission: "notifications:mark-read", name: "markWarningRead" },
       async ({ workspace, role, user }) => ({ workspaceId: workspace.id, role, userId: user.id }),
     );
     expect(await action({ workspaceId: ids.workspaceB })).toEqual({
@@ -125,7 +125,7 @@ describe("defineWorkspaceAction", () => {
 
   it("follows the workspace cookie only to a workspace the user belongs to", async () => {
     sessionState.userId = ids.member;
-    const action = actions.defineWorkspaceAction({ schema: z.object({}), permission: "accounts:read" }, async ({ workspace, role }) => ({
+    const action = actions.defineWorkspaceAction({ schema: z.object({}), permission: "notifications:mark-read", name: "markWarningRead" }, async ({ workspace, role }) => ({
       workspaceId: workspace.id,
       role,
     }));
@@ -138,7 +138,7 @@ describe("defineWorkspaceAction", () => {
 
   it("accepts FormData from a <form action>", async () => {
     sessionState.userId = ids.owner;
-    const action = actions.defineWorkspaceAction({ schema: renameSchema, permission: "accounts:rename" }, async ({ input }) => input.nickname);
+    const action = actions.defineWorkspaceAction({ schema: renameSchema, permission: "accounts:rename", name: "renameAccount" }, async ({ input }) => input.nickname);
     const form = new FormData();
     form.set("nickname", " Main store ");
     form.set("$ACTION_ID_abc", "");
@@ -147,7 +147,7 @@ describe("defineWorkspaceAction", () => {
 
   it("answers a UserFacingError with its own message and code", async () => {
     sessionState.userId = ids.owner;
-    const action = actions.defineWorkspaceAction({ schema: z.object({}), permission: "accounts:read" }, async () => {
+    const action = actions.defineWorkspaceAction({ schema: z.object({}), permission: "notifications:mark-read", name: "markWarningRead" }, async () => {
       throw new actions.UserFacingError("That nickname is already used by another account.", "duplicate_nickname");
     });
     expect(await action({})).toEqual({
@@ -157,11 +157,18 @@ describe("defineWorkspaceAction", () => {
     });
   });
 
+  it("refuses to define an action the action table does not list with the same permission", () => {
+    const handler = async () => "ran";
+    expect(() => actions.defineWorkspaceAction({ schema: z.object({}), permission: "accounts:read", name: "markWarningRead" }, handler)).toThrow(
+      /must be listed in lib\/actions\/action-table.ts with permission accounts:read/,
+    );
+  });
+
   it("logs an unexpected error with an id and answers a generic message with that id only", async () => {
     sessionState.userId = ids.owner;
     const logged: string[] = [];
     vi.spyOn(console, "error").mockImplementation((message: string) => void logged.push(message));
-    const action = actions.defineWorkspaceAction({ schema: z.object({}), permission: "accounts:read", name: "boom" }, async () => {
+    const action = actions.defineWorkspaceAction({ schema: z.object({}), permission: "notifications:mark-read", name: "markWarningRead" }, async () => {
       throw new Error("SQLITE_CORRUPT: refresh_token=v^1.1#secret-token");
     });
     const result = await action({});
@@ -180,7 +187,7 @@ describe("defineWorkspaceAction", () => {
   it("lets Next.js control flow (redirect) through untouched", async () => {
     sessionState.userId = ids.owner;
     const { redirect } = await import("next/navigation");
-    const action = actions.defineWorkspaceAction({ schema: z.object({}), permission: "accounts:read" }, async () => {
+    const action = actions.defineWorkspaceAction({ schema: z.object({}), permission: "notifications:mark-read", name: "markWarningRead" }, async () => {
       redirect("/accounts");
     });
     await expect(action({})).rejects.toMatchObject({ digest: expect.stringContaining("NEXT_REDIRECT") });
@@ -192,7 +199,7 @@ describe("defineAccountAction", () => {
 
   it("loads the workspace's own account, without token columns, before the handler", async () => {
     sessionState.userId = ids.owner;
-    const action = actions.defineAccountAction({ schema, permission: "accounts:test" }, async ({ account }) => account);
+    const action = actions.defineAccountAction({ schema, permission: "accounts:test", name: "testAccount" }, async ({ account }) => account);
     const result = await action({ accountId: ids.accountA });
     expect(result.ok).toBe(true);
     if (!result.ok) return;
@@ -204,7 +211,7 @@ describe("defineAccountAction", () => {
   it("refuses another workspace's real account id before the handler runs", async () => {
     sessionState.userId = ids.owner;
     const handler = vi.fn(async () => "ran");
-    const action = actions.defineAccountAction({ schema, permission: "accounts:disconnect" }, handler);
+    const action = actions.defineAccountAction({ schema, permission: "accounts:disconnect", name: "disconnectAccount" }, handler);
     expect(await action({ accountId: ids.accountB })).toEqual({
       ok: false,
       error: "That eBay account was not found in this workspace.",
@@ -218,7 +225,7 @@ describe("defineAccountAction", () => {
   it("gives a missing id the same answer as a foreign one", async () => {
     sessionState.userId = ids.outsider;
     const handler = vi.fn(async () => "ran");
-    const action = actions.defineAccountAction({ schema, permission: "accounts:test" }, handler);
+    const action = actions.defineAccountAction({ schema, permission: "accounts:test", name: "testAccount" }, handler);
     const foreign = await action({ accountId: ids.accountA });
     const missing = await action({ accountId: "does-not-exist" });
     expect(foreign).toEqual(missing);
@@ -228,7 +235,7 @@ describe("defineAccountAction", () => {
   it("checks the role before looking the account up", async () => {
     sessionState.userId = ids.viewer;
     const handler = vi.fn(async () => "ran");
-    const action = actions.defineAccountAction({ schema, permission: "accounts:recreate" }, handler);
+    const action = actions.defineAccountAction({ schema, permission: "accounts:recreate", name: "startRecreate" }, handler);
     expect(await action({ accountId: ids.accountA })).toMatchObject({ ok: false, code: "forbidden" });
     expect(handler).not.toHaveBeenCalled();
   });

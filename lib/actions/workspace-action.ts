@@ -14,6 +14,8 @@ import {
 import type { ActionFailure, ActionResult } from "@/lib/actions/action-result";
 import { logUnexpectedError, unexpectedErrorMessage } from "@/lib/actions/log-unexpected-error";
 import { UserFacingError } from "@/lib/actions/user-facing-error";
+import { containsNulCharacter, NUL_CHARACTER_MESSAGE } from "@/lib/http/nul-characters";
+import { SERVER_ACTIONS, type ActionAccess, type ServerActionName } from "@/lib/actions/action-table";
 
 export { UserFacingError } from "@/lib/actions/user-facing-error";
 export type { ActionResult } from "@/lib/actions/action-result";
@@ -28,9 +30,28 @@ export type WorkspaceActionContext<Input> = {
 export type WorkspaceActionOptions<Schema extends z.ZodType> = {
   schema: Schema;
   permission: Permission;
-  /** Names the action in server logs. */
-  name?: string;
+  /** Its row in lib/actions/action-table.ts (which must name the same permission); also names it in server logs. */
+  name: ServerActionName;
 };
+
+/** What the wrappers check for each action they made: lib/actions/action-table.test.ts compares it with the table. */
+const definedActions = new WeakMap<object, { name: ServerActionName; access: ActionAccess }>();
+
+export function describeServerAction(action: unknown): { name: ServerActionName; access: ActionAccess } | undefined {
+  return typeof action === "function" ? definedActions.get(action) : undefined;
+}
+
+/** Records what an action checks, after making sure the table lists it with exactly that access. */
+export function registerServerAction<F extends object>(action: F, name: ServerActionName, access: ActionAccess): F {
+  const listed: ActionAccess | undefined = SERVER_ACTIONS[name]?.access;
+  if (!listed || JSON.stringify(listed) !== JSON.stringify(access)) {
+    // A programming error, caught by type-checking and the action table's test before it ships.
+    const wanted = "permission" in access ? `permission ${access.permission}` : JSON.stringify(access);
+    throw new Error(`Server action ${name} must be listed in lib/actions/action-table.ts with ${wanted}`);
+  }
+  definedActions.set(action, { name, access });
+  return action;
+}
 
 export const SIGNED_OUT_MESSAGE = "Your session has ended. Sign in again to continue.";
 export const NO_WORKSPACE_MESSAGE = "You are not a member of any workspace.";
@@ -51,7 +72,7 @@ function fromFormData(input: unknown): unknown {
   return values;
 }
 
-function invalidInput(error: z.ZodError): ActionFailure {
+export function invalidInput(error: z.ZodError): ActionFailure {
   const fieldErrors: Record<string, string> = {};
   for (const issue of error.issues) {
     const field = issue.path.length > 0 ? String(issue.path[0]) : "_";
@@ -73,12 +94,13 @@ export function defineWorkspaceAction<Schema extends z.ZodType, T>(
   options: WorkspaceActionOptions<Schema>,
   handler: (context: WorkspaceActionContext<z.output<Schema>>) => Promise<T>,
 ): (input: unknown) => Promise<ActionResult<T>> {
-  const context = options.name ?? `server action (${options.permission})`;
-  return async (rawInput: unknown): Promise<ActionResult<T>> => {
+  const context = options.name;
+  const action = async (rawInput: unknown): Promise<ActionResult<T>> => {
     try {
       const user = await getSessionUser();
       if (!user) return { ok: false, error: SIGNED_OUT_MESSAGE, code: "unauthenticated" };
 
+      if (containsNulCharacter(rawInput)) return { ok: false, error: NUL_CHARACTER_MESSAGE, code: "invalid_input" };
       const parsed = await options.schema.safeParseAsync(fromFormData(rawInput));
       if (!parsed.success) return invalidInput(parsed.error);
 
@@ -105,6 +127,7 @@ export function defineWorkspaceAction<Schema extends z.ZodType, T>(
       return { ok: false, error: unexpectedErrorMessage(errorId), code: "unexpected" };
     }
   };
+  return registerServerAction(action, options.name, { permission: options.permission });
 }
 
 /** The account columns an action handler sees: what pages show, plus bookkeeping; never the encrypted tokens. */

@@ -4,6 +4,7 @@ import "server-only";
 // unexpected error is logged with an id and answered with that id only. Every answer to a known key carries the
 // RateLimit headers (draft-ietf-httpapi-ratelimit-headers: RateLimit-Policy and RateLimit, plus the older
 // RateLimit-Limit / -Remaining / -Reset trio that many clients read).
+import { containsNulCharacter } from "@/lib/http/nul-characters";
 import { z } from "zod";
 import { db } from "@/lib/db";
 import { now } from "@/lib/clock";
@@ -87,6 +88,7 @@ export function apiRoute<P extends Schema = typeof EMPTY, Q extends Schema = typ
       if (!params.success) throw new ApiProblem("not_found", "No such resource.");
       const url = new URL(request.url);
       const queryInput = Object.fromEntries(url.searchParams.entries());
+      if (containsNulCharacter(queryInput)) throw new ApiProblem("invalid_request", "The query holds a NUL character.");
       const query = await (spec.query ?? z.object({}).strip()).safeParseAsync(queryInput);
       if (!query.success) throw invalidRequest(query.error, "query");
       let body: z.ZodSafeParseResult<unknown> = { success: true, data: {} };
@@ -98,6 +100,7 @@ export function apiRoute<P extends Schema = typeof EMPTY, Q extends Schema = typ
         } catch {
           throw new ApiProblem("invalid_request", "The body is not JSON.");
         }
+        if (containsNulCharacter(json)) throw new ApiProblem("invalid_request", "The body holds a NUL character.");
         body = await spec.body.safeParseAsync(json);
         if (!body.success) throw invalidRequest(body.error, "body");
       }

@@ -204,7 +204,7 @@ describe("audit CSV export", () => {
       event({ changes: { accessToken: ["v^1.1#old-secret", "v^1.1#new-secret"] } }),
     );
     expect(csv).not.toContain("secret");
-    expect(csv).toContain("[redacted]");
+    expect(csv).not.toContain("v^1.1#");
   });
 
   it("streams a BOM, the header and every event", async () => {
@@ -224,5 +224,23 @@ describe("audit CSV export", () => {
 
   it("names the file after the UTC day of the export", () => {
     expect(auditExportFilename(new Date("2025-12-31T23:30:00.000Z"))).toBe("channelkeys-audit-2025-12-31.csv");
+  });
+});
+
+describe("audit CSV export of alert settings changes (security review, finding 1)", () => {
+  it("carries the same masked values as the page", () => {
+    const csv = auditEventCsvRecord(
+      event({
+        action: "alert_settings_update",
+        changes: {
+          webhookUrl: ["https://hooks.slack.com/services/T1/B2/oldSecretPath", "https://hooks.slack.com/services/T1/B2/newSecretPath"],
+          emailRecipients: ["alerts@shop.example", "alerts@shop.example, boss@shop.example"],
+          debugDump: [null, "anything at all"],
+        },
+      }),
+    );
+    expect(csv).not.toMatch(/SecretPath|alerts@|boss@|anything at all/);
+    expect(csv).toContain("https://hooks.slack.com/");
+    expect(csv).toContain("b…@shop.example");
   });
 });

@@ -7,6 +7,10 @@ const ACTION_LABELS: Record<AuditAction, string> = {
   sign_in: "Signed in",
   sign_in_failed: "Sign-in failed",
   sign_out: "Signed out",
+  sign_out_everywhere: "Signed out everywhere",
+  password_change: "Changed password",
+  password_reset_request: "Asked for a password reset",
+  password_reset: "Reset password",
   account_connect: "Connected account",
   account_connect_failed: "Connect failed",
   account_test: "Tested token",
@@ -84,23 +88,38 @@ export function auditOutcomeTone(outcome: string): AuditOutcomeTone {
   return isAuditOutcome(outcome) ? OUTCOME_TONES[outcome] : "neutral";
 }
 
-const FIELD_LABELS: Record<string, string> = {
-  status: "Status",
-  statusCause: "Cause",
-  statusMessage: "Message",
-  verdictStatus: "Last verdict",
-  verdictCause: "Verdict cause",
-  nickname: "Nickname",
-  ebayUsername: "eBay username",
-  ebayUserId: "eBay user ID",
-  marketplaceId: "Marketplace",
-  environment: "Environment",
-  scopes: "Scopes",
-  accessTokenExpiresAt: "Access token expiry",
-  refreshTokenExpiresAt: "Refresh token expiry",
-  lastHealthyAt: "Last healthy",
-  disconnectedAt: "Disconnected",
+// The history is read by every member, viewers included, and exported as CSV: a change set shows only the
+// fields listed here, each with how its values may be shown. A field recorded under any other name (a new
+// column, a typo, a secret someone logged by mistake) is left out rather than shown, so adding a field to
+// the history is a decision made here. "masked-url": for a Slack-style incoming webhook the URL itself is the
+// credential, so only its origin and a few characters show; "masked-emails": recipients show as a first
+// letter and their domain; "secret": only that it changed.
+type FieldDisplay = "plain" | "masked-url" | "masked-emails" | "secret";
+const CHANGE_FIELDS: Record<string, { label: string; display: FieldDisplay }> = {
+  status: { label: "Status", display: "plain" },
+  statusCause: { label: "Cause", display: "plain" },
+  statusMessage: { label: "Message", display: "plain" },
+  verdictStatus: { label: "Last verdict", display: "plain" },
+  verdictCause: { label: "Verdict cause", display: "plain" },
+  nickname: { label: "Nickname", display: "plain" },
+  ebayUsername: { label: "eBay username", display: "plain" },
+  ebayUserId: { label: "eBay user ID", display: "plain" },
+  marketplaceId: { label: "Marketplace", display: "plain" },
+  environment: { label: "Environment", display: "plain" },
+  scopes: { label: "Scopes", display: "plain" },
+  failureStreak: { label: "Failure streak", display: "plain" },
+  accessTokenExpiresAt: { label: "Access token expiry", display: "plain" },
+  refreshTokenExpiresAt: { label: "Refresh token expiry", display: "plain" },
+  lastHealthyAt: { label: "Last healthy", display: "plain" },
+  disconnectedAt: { label: "Disconnected", display: "plain" },
+  warningDays: { label: "Warning days", display: "plain" },
+  emailRecipients: { label: "Email recipients", display: "masked-emails" },
+  webhookUrl: { label: "Webhook URL", display: "masked-url" },
+  webhookSecret: { label: "Webhook signing secret", display: "secret" },
 };
+
+/** The allow-listed change-set fields (what recordAuditEvent callers may put in `changes`). */
+export const AUDIT_CHANGE_FIELDS: readonly string[] = Object.keys(CHANGE_FIELDS);
 
 const STATUS_VALUE_LABELS: Record<string, string> = {
   unchecked: "Unchecked",
@@ -112,9 +131,6 @@ const STATUS_VALUE_LABELS: Record<string, string> = {
 
 const STATUS_FIELDS = new Set(["status", "verdictStatus"]);
 
-// The audit table holds no secrets, and this keeps it so even if a caller ever records a
-// token-bearing field in a change set: such values never reach the page or the CSV.
-const SECRET_FIELD = /(token|secret|password|passwordhash|code|state)$/i;
 export const REDACTED = "[redacted]";
 
 export type AuditChangeLine = {
@@ -134,12 +150,13 @@ export function parseAuditChanges(changes: unknown): AuditChangeLine[] {
   const lines: AuditChangeLine[] = [];
   for (const [field, pair] of Object.entries(parsed as Record<string, unknown>)) {
     if (!Array.isArray(pair) || pair.length !== 2) continue;
-    const secret = SECRET_FIELD.test(field);
+    if (!Object.hasOwn(CHANGE_FIELDS, field)) continue;
+    const { label, display } = CHANGE_FIELDS[field]!;
     lines.push({
       field,
-      fieldLabel: FIELD_LABELS[field] ?? humanizeIdentifier(field),
-      before: secret ? REDACTED : formatChangeValue(field, pair[0]),
-      after: secret ? REDACTED : formatChangeValue(field, pair[1]),
+      fieldLabel: label,
+      before: displayChangeValue(field, display, pair[0]),
+      after: displayChangeValue(field, display, pair[1]),
     });
   }
   return lines;
@@ -148,6 +165,40 @@ export function parseAuditChanges(changes: unknown): AuditChangeLine[] {
 /** "Status: Healthy → Needs re-authorization; Nickname: (none) → Main store" */
 export function formatAuditChanges(lines: AuditChangeLine[]): string {
   return lines.map((line) => `${line.fieldLabel}: ${line.before} → ${line.after}`).join("; ");
+}
+
+function displayChangeValue(field: string, display: FieldDisplay, value: unknown): string {
+  if (display === "secret") return REDACTED;
+  if (value === null || value === undefined || value === "") return "(none)";
+  if (display === "masked-url") return typeof value === "string" ? maskSecretUrl(value) : REDACTED;
+  if (display === "masked-emails") return typeof value === "string" ? maskEmailList(value) : REDACTED;
+  return formatChangeValue(field, value);
+}
+
+/**
+ * "https://hooks.slack.com/services/T0/B0/abc" -> "https://hooks.slack.com/serv…": enough to tell which service
+ * a webhook goes to, not enough to post to it. Not a URL: only that something is set.
+ */
+export function maskSecretUrl(value: string): string {
+  try {
+    const url = new URL(value);
+    const rest = `${url.pathname}${url.search}`.replace(/^\//, "");
+    return `${url.origin}/${rest.slice(0, 4)}${rest.length > 4 ? "…" : ""}`;
+  } catch {
+    return REDACTED;
+  }
+}
+
+/** "ops@acme.example, ceo@acme.example" -> "o…@acme.example, c…@acme.example". */
+export function maskEmailList(value: string): string {
+  return value
+    .split(/[\s,;]+/)
+    .filter(Boolean)
+    .map((address) => {
+      const at = address.lastIndexOf("@");
+      return at > 0 ? `${address.charAt(0)}…${address.slice(at)}` : "…";
+    })
+    .join(", ");
 }
 
 function formatChangeValue(field: string, value: unknown): string {

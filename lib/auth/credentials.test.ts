@@ -55,19 +55,21 @@ describe("email and password sign-in", () => {
     });
   });
 
-  it("locks the account after 5 failures, even for the right password, and records one refusal", async () => {
-    for (let index = 0; index < 5; index += 1) await signIn("sam@example.com", `guess-${index}`, `198.51.100.${index}`);
-    const locked = await signIn("sam@example.com", "right-password", "198.51.100.77");
+  it("refuses an address after 5 failures for the account, even with the right password, records one refusal, and lets other addresses in", async () => {
+    for (let index = 0; index < 5; index += 1) await signIn("sam@example.com", `guess-${index}`, "198.51.100.7");
+    const locked = await signIn("sam@example.com", "right-password", "198.51.100.7");
     expect(locked).toEqual({
       ok: false,
       code: "rate_limited",
       message: "Too many sign-in attempts. Try again in 15 minutes.",
     });
-    await signIn("sam@example.com", "right-password", "198.51.100.78");
+    await signIn("sam@example.com", "right-password", "198.51.100.7");
 
     const refusals = await database.db.auditEvent.findMany({ where: { workspaceId, outcome: "refused" } });
     expect(refusals).toHaveLength(1);
     expect(refusals[0]?.action).toBe("sign_in_failed");
+    expect(refusals[0]?.detail).toContain("from 198.51.100.7");
+    expect(await signIn("sam@example.com", "right-password", "198.51.100.8")).toMatchObject({ ok: true });
   });
 
   it("asks for both fields when one is missing", async () => {

@@ -30,7 +30,7 @@ export async function authorizeEmailAndPassword(
   }
   // next-auth hands a thrown message to the client's signIn() as `error`: the form shows it as is.
   if (!result.ok) throw new Error(result.message);
-  return { id: result.user.id, email: result.user.email, name: result.user.name };
+  return { id: result.user.id, email: result.user.email, name: result.user.name, sessionVersion: result.user.sessionVersion };
 }
 
 export const authOptions: AuthOptions = {
@@ -57,11 +57,16 @@ export const authOptions: AuthOptions = {
         token.sub = user.id;
         token.email = user.email;
         token.name = user.name;
+        // Which generation of this user's sessions this one belongs to: raising User.sessionVersion ends it.
+        token.sv = user.sessionVersion ?? 0;
       }
       return token;
     },
     async session({ session, token }) {
-      if (session.user && token.sub) session.user.id = token.sub;
+      if (session.user && token.sub) {
+        session.user.id = token.sub;
+        session.user.sessionVersion = token.sv ?? 0;
+      }
       return session;
     },
   },

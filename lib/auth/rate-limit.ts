@@ -8,8 +8,15 @@ import { now } from "@/lib/clock";
 
 export type RateLimitRule = { limit: number; windowMs: number };
 
+// Sign-in failures count per email *and* client address, never per email alone: a per-email lockout lets anyone who
+// knows an address keep its owner out by failing six times per window (security review, finding 4). With this key
+// the attacker's address is refused while the owner, from any other address, signs in as usual. Guessing is
+// bounded by the per-address limit across emails (one address cannot spray), so a guesser needs many addresses,
+// each of which gets 5 tries per email per 15 minutes, against argon2id hashes of passwords of at least 8
+// characters; refusals happen before any hashing (lib/auth/credentials.ts) and the hashing in flight is bounded
+// (lib/auth/password-work.ts).
 export const SIGN_IN_LIMITS = {
-  perEmail: { limit: 5, windowMs: 15 * 60_000 },
+  perEmailAndAddress: { limit: 5, windowMs: 15 * 60_000 },
   perIp: { limit: 20, windowMs: 15 * 60_000 },
 } as const satisfies Record<string, RateLimitRule>;
 
@@ -17,10 +24,10 @@ type BucketClient = Pick<Db, "rateLimitBucket">;
 
 export type BucketHit = { key: string; count: number; windowStart: Date };
 
-export function signInEmailKey(email: string): string {
+export function signInEmailKey(email: string, ip: string): string {
   // Hashed so the table holds no readable addresses, including ones nobody registered.
-  const digest = createHash("sha256").update(email.trim().toLowerCase()).digest("hex").slice(0, 32);
-  return `sign-in:email:${digest}`;
+  const digest = createHash("sha256").update(`${email.trim().toLowerCase()}\n${ip}`).digest("hex").slice(0, 32);
+  return `sign-in:email-ip:${digest}`;
 }
 
 export function signInIpKey(ip: string): string {
@@ -100,7 +107,7 @@ export type SignInThrottleDecision =
   | { allowed: true; reservation: SignInReservation }
   | {
       allowed: false;
-      limitedBy: "email" | "ip";
+      limitedBy: "email-and-address" | "ip";
       retryAfterMinutes: number;
       message: string;
       /** True only for the attempt that crossed the limit, so history records one refusal per lockout. */
@@ -108,8 +115,8 @@ export type SignInThrottleDecision =
     };
 
 /**
- * Counts a sign-in attempt against the IP and then the email. The IP is checked first so one
- * noisy address cannot also use up the attempts of the accounts it targets.
+ * Counts a sign-in attempt against the IP and then the (email, IP) pair. The IP is checked first so one noisy
+ * address refused across emails does not also count against each email it tries.
  */
 export async function reserveSignInAttempt(
   input: { email: string; ip: string },
@@ -121,13 +128,15 @@ export async function reserveSignInAttempt(
   const ipHit = await hitBucket(client, signInIpKey(input.ip), SIGN_IN_LIMITS.perIp, at);
   if (ipHit.count > SIGN_IN_LIMITS.perIp.limit) return refusal("ip", ipHit, SIGN_IN_LIMITS.perIp, at);
 
-  const emailHit = await hitBucket(client, signInEmailKey(input.email), SIGN_IN_LIMITS.perEmail, at);
-  if (emailHit.count > SIGN_IN_LIMITS.perEmail.limit) return refusal("email", emailHit, SIGN_IN_LIMITS.perEmail, at);
+  const emailHit = await hitBucket(client, signInEmailKey(input.email, input.ip), SIGN_IN_LIMITS.perEmailAndAddress, at);
+  if (emailHit.count > SIGN_IN_LIMITS.perEmailAndAddress.limit) {
+    return refusal("email-and-address", emailHit, SIGN_IN_LIMITS.perEmailAndAddress, at);
+  }
 
   return { allowed: true, reservation: { emailHit, ipHit } };
 }
 
-function refusal(limitedBy: "email" | "ip", hit: BucketHit, rule: RateLimitRule, at: Date): SignInThrottleDecision {
+function refusal(limitedBy: "email-and-address" | "ip", hit: BucketHit, rule: RateLimitRule, at: Date): SignInThrottleDecision {
   const retryAfterMinutes = minutesUntilWindowEnds(hit, rule, at);
   return {
     allowed: false,
@@ -138,7 +147,7 @@ function refusal(limitedBy: "email" | "ip", hit: BucketHit, rule: RateLimitRule,
   };
 }
 
-/** A successful sign-in clears the email's failures and does not count against its IP. */
+/** A successful sign-in clears the failures of its (email, address) pair and does not count against the address. */
 export async function recordSignInSuccess(
   reservation: SignInReservation,
   options: { client?: BucketClient; at?: Date } = {},
@@ -146,6 +155,6 @@ export async function recordSignInSuccess(
   const client = options.client ?? defaultDb;
   await resetBucket(client, reservation.emailHit.key);
   await releaseHit(client, reservation.ipHit);
-  const longestWindow = Math.max(SIGN_IN_LIMITS.perEmail.windowMs, SIGN_IN_LIMITS.perIp.windowMs);
+  const longestWindow = Math.max(SIGN_IN_LIMITS.perEmailAndAddress.windowMs, SIGN_IN_LIMITS.perIp.windowMs);
   await pruneExpiredBuckets(client, longestWindow * 2, options.at ?? now());
 }

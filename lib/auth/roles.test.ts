@@ -3,12 +3,12 @@ import { can, isAtLeast, isRole, minimumRoleFor, PERMISSIONS, permissionsOf, ROL
 
 // The whole matrix, written out: a change to who may do what must change this table too.
 const EXPECTED: Record<Role, Permission[]> = {
-  viewer: ["accounts:read", "audit:read", "members:read"],
-  member: ["accounts:read", "audit:read", "members:read", "accounts:test"],
+  viewer: ["accounts:read", "audit:read", "members:read", "notifications:mark-read"],
+  member: ["accounts:read", "audit:read", "members:read", "notifications:mark-read", "accounts:test"],
   admin: [
     "accounts:read",
     "audit:read",
-    "members:read",
+    "members:read", "notifications:mark-read",
     "accounts:test",
     "accounts:connect",
     "accounts:recreate",

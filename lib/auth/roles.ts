@@ -7,6 +7,8 @@ export type Role = (typeof ROLES)[number];
 export const PERMISSIONS = [
   "accounts:read",
   "audit:read",
+  // Each member's own read marks on warnings (WarningRead): nothing shared changes, so viewers hold it.
+  "notifications:mark-read",
   "accounts:test",
   "accounts:connect",
   "accounts:recreate",
@@ -25,7 +27,7 @@ export const PERMISSIONS = [
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-const VIEWER: readonly Permission[] = ["accounts:read", "audit:read", "members:read"];
+const VIEWER: readonly Permission[] = ["accounts:read", "audit:read", "members:read", "notifications:mark-read"];
 const MEMBER: readonly Permission[] = [...VIEWER, "accounts:test"];
 const ADMIN: readonly Permission[] = [
   ...MEMBER,

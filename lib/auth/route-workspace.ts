@@ -14,6 +14,11 @@ export async function workspaceForRoute(permission: Permission): Promise<Workspa
   return { user, workspace: membership.workspace, role: membership.role };
 }
 
+/** A path segment that can name a row: anything else (too long, a NUL PostgreSQL cannot hold) is simply not found. */
+export function isRouteId(value: string): boolean {
+  return value.length > 0 && value.length <= 64 && !value.includes("\u0000");
+}
+
 export function notFoundResponse(): Response {
   return Response.json({ error: "Not found" }, { status: 404, headers: { "Cache-Control": "no-store" } });
 }

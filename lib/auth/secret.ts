@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { ensurePrivateDirectory } from "../private-files";
 
 // next-auth signs and encrypts session JWTs with NEXTAUTH_SECRET. The embedded default must run
 // with no configuration, so when the variable is unset a random secret is created once in an
@@ -24,7 +25,7 @@ export function readOrCreateSecretFile(file: string): string {
   const existing = readSecret(file);
   if (existing) return existing;
 
-  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  ensurePrivateDirectory(path.dirname(file));
   // Write to a private temp file, then hard-link it into place: link() fails if the target
   // exists, so concurrent first starts agree on one secret and nobody reads a half-written file.
   const temporary = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;

@@ -7,6 +7,7 @@ import { db } from "@/lib/db";
 import { authOptions } from "@/lib/auth/options";
 import { can, isRole, type Permission, type Role } from "@/lib/auth/roles";
 import { WORKSPACE_COOKIE } from "@/lib/auth/workspace-cookie";
+import { demoAccountAllowed, isDemoEmail } from "@/lib/auth/demo-account";
 
 export type SessionUser = { id: string; email: string; name: string };
 export type WorkspaceRef = { id: string; name: string };
@@ -14,14 +15,21 @@ export type WorkspaceMembership = { workspace: WorkspaceRef; role: Role };
 export type WorkspaceContext = { user: SessionUser; workspace: WorkspaceRef; role: Role };
 
 /**
- * The signed-in user, re-read from the database so a deleted user's still-valid JWT opens nothing.
- * Null when signed out.
+ * The signed-in user, re-read from the database on every request so a still-valid JWT opens nothing once its user
+ * is deleted or its sessions were ended: the session's version must be the user's current one (raised by sign out
+ * everywhere, a password change and a password reset). Null when signed out.
  */
 export const getSessionUser = cache(async (): Promise<SessionUser | null> => {
   const session = await getServerSession(authOptions);
   const userId = session?.user?.id;
   if (!userId) return null;
-  return db.user.findUnique({ where: { id: userId }, select: { id: true, email: true, name: true } });
+  const user = await db.user.findUnique({ where: { id: userId }, select: { id: true, email: true, name: true, sessionVersion: true } });
+  if (!user) return null;
+  // Sessions made before versions existed carry none: they are generation 0, like every user until the first end.
+  if ((session.user.sessionVersion ?? 0) !== user.sessionVersion) return null;
+  // A demo session from before real eBay keys were set opens nothing (lib/auth/demo-account.ts).
+  if (isDemoEmail(user.email) && !demoAccountAllowed()) return null;
+  return { id: user.id, email: user.email, name: user.name };
 });
 
 /** Every workspace the user belongs to, oldest membership first. */

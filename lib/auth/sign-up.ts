@@ -2,6 +2,7 @@ import type { z } from "zod";
 import { db as defaultDb, type Db } from "@/lib/db";
 import { recordAuditEvent } from "@/lib/audit/record";
 import { hashPassword } from "@/lib/auth/password";
+import { PasswordWorkBusy } from "@/lib/auth/password-work";
 import { signUpFieldErrors, signUpSchema, type SignUpFieldErrors } from "@/lib/auth/sign-up-schema";
 import { hitBucket, minutesUntilWindowEnds, type RateLimitRule } from "@/lib/auth/rate-limit";
 
@@ -55,7 +56,13 @@ export async function registerUser(
   const duplicate = { ok: false, error: DUPLICATE_EMAIL_MESSAGE, fieldErrors: { email: DUPLICATE_EMAIL_MESSAGE } } as const;
   if (await client.user.findUnique({ where: { email }, select: { id: true } })) return duplicate;
 
-  const passwordHash = await hashPassword(password);
+  let passwordHash: string;
+  try {
+    passwordHash = await hashPassword(password);
+  } catch (error) {
+    if (error instanceof PasswordWorkBusy) return { ok: false, error: error.message, fieldErrors: {} };
+    throw error;
+  }
   try {
     return await client.$transaction(async (tx) => {
       const user = await tx.user.create({ data: { email, name, passwordHash }, select: { id: true, email: true, name: true } });

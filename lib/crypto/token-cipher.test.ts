@@ -2,39 +2,34 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import {
-  createTokenCipher,
-  decryptToken,
-  encryptToken,
-  isEncryptedWithCurrentKey,
-  TokenDecryptionError,
-  useTokenKeyRing,
-} from "./token-cipher";
+import { createTokenCipher, defaultTokenCipher, TokenDecryptionError, useTokenKeyRing } from "./token-cipher";
 import { formatTokenKeys, generateTokenKey, keyRing, loadTokenKeyRing, parseTokenKeys } from "./token-keys";
 
 const TOKEN = "v^1.1#i^1#p^3#r^1#I^3#f^0#t^Ul4xMF8xOkE2QjQ2RkU1";
+// Where a value lives; v2 ciphertext opens only there.
+const AT = { table: "EbayAccount", column: "accessToken", rowId: "acc_1" };
 
 describe("token cipher", () => {
   it("round-trips tokens, including empty and non-ASCII ones", () => {
     const cipher = createTokenCipher(keyRing([generateTokenKey("k1")]));
     for (const plaintext of [TOKEN, "", "ключ ✓ 🔑", "x".repeat(5000)]) {
-      expect(cipher.decrypt(cipher.encrypt(plaintext))).toBe(plaintext);
+      expect(cipher.decrypt(cipher.encrypt(plaintext, AT), AT)).toBe(plaintext);
     }
   });
 
-  it("writes v1.<keyId>.<iv>.<tag>.<ciphertext> with a fresh 12-byte IV every time", () => {
+  it("writes v2.<keyId>.<iv>.<tag>.<ciphertext> with a fresh 12-byte IV every time", () => {
     const cipher = createTokenCipher(keyRing([generateTokenKey("k1")]));
-    const first = cipher.encrypt(TOKEN);
-    const second = cipher.encrypt(TOKEN);
+    const first = cipher.encrypt(TOKEN, AT);
+    const second = cipher.encrypt(TOKEN, AT);
     expect(first).not.toBe(second);
     const [version, keyId, iv, tag, sealed, ...rest] = first.split(".");
     expect(rest).toEqual([]);
-    expect(version).toBe("v1");
+    expect(version).toBe("v2");
     expect(keyId).toBe("k1");
     expect(Buffer.from(iv!, "base64url")).toHaveLength(12);
     expect(Buffer.from(tag!, "base64url")).toHaveLength(16);
     expect(Buffer.from(sealed!, "base64url")).toHaveLength(Buffer.byteLength(TOKEN));
-    expect(first).toMatch(/^v1\.k1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
+    expect(first).toMatch(/^v2\.k1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
     expect(first).not.toContain(TOKEN);
   });
 
@@ -42,7 +37,7 @@ describe("token cipher", () => {
     const k1 = generateTokenKey("k1");
     const k2 = { id: "k2", key: k1.key }; // same key material under another id: only the AAD differs
     const cipher = createTokenCipher(keyRing([k1, k2]));
-    const sealed = cipher.encrypt(TOKEN);
+    const sealed = cipher.encrypt(TOKEN, AT);
     const parts = sealed.split(".");
     const flip = (text: string) => {
       const bytes = Buffer.from(text, "base64url");
@@ -51,27 +46,56 @@ describe("token cipher", () => {
     };
     for (const index of [2, 3, 4]) {
       const altered = parts.map((part, i) => (i === index ? flip(part) : part)).join(".");
-      expect(() => cipher.decrypt(altered)).toThrow(TokenDecryptionError);
+      expect(() => cipher.decrypt(altered, AT)).toThrow(TokenDecryptionError);
     }
-    const relabelled = ["v1", "k2", ...parts.slice(2)].join(".");
-    expect(() => cipher.decrypt(relabelled)).toThrow(/failed authentication/);
+    const relabelled = ["v2", "k2", ...parts.slice(2)].join(".");
+    expect(() => cipher.decrypt(relabelled, AT)).toThrow(/failed authentication/);
+    // Relabelled as the unbound v1 format, it does not open either.
+    expect(() => cipher.decrypt(["v1", ...parts.slice(1)].join("."), AT)).toThrow(/failed authentication/);
+  });
+
+  it("opens a value only in the table, column and row it was written for", () => {
+    const cipher = createTokenCipher(keyRing([generateTokenKey("k1")]));
+    const sealed = cipher.encrypt(TOKEN, AT);
+    for (const elsewhere of [
+      { ...AT, rowId: "acc_2" },
+      { ...AT, column: "refreshToken" },
+      { ...AT, table: "WorkspaceAlertSettings" },
+      // The parts are kept apart: moving a character between them is another binding.
+      { table: "EbayAccount", column: "accessToken.acc", rowId: "_1" },
+    ]) {
+      expect(() => cipher.decrypt(sealed, elsewhere), JSON.stringify(elsewhere)).toThrow(/failed authentication/);
+    }
+    expect(cipher.decrypt(sealed, AT)).toBe(TOKEN);
+  });
+
+  it("still opens the v1 format (no row binding) wherever it lies, and never writes it", () => {
+    const legacy = createTokenCipher(keyRing([{ id: "legacy", key: Buffer.alloc(32, 7) }]));
+    const V1 = "v1.legacy.NaXEbTxjowDtez3b.-U53QLBCNlcx_jhTP7LYaw.217u2howEdikYePtBsxcBvM1DQw4vN8a214";
+    expect(legacy.decrypt(V1, AT)).toBe("v^1.1#legacy-refresh-token");
+    expect(legacy.keyIdOf(V1)).toBe("legacy");
+    // Under the current key but in the old format: rotation rewrites it.
+    expect(legacy.isEncryptedWithCurrentKey(V1)).toBe(false);
+    expect(legacy.encrypt("x", AT).startsWith("v2.legacy.")).toBe(true);
   });
 
   it("refuses malformed input and other versions", () => {
     const cipher = createTokenCipher(keyRing([generateTokenKey("k1")]));
-    const sealed = cipher.encrypt(TOKEN);
-    for (const bad of ["", TOKEN, sealed.replace(/^v1/, "v2"), `${sealed}.x`, sealed.split(".").slice(0, 4).join("."), "v1.k1.!!.??.##"]) {
-      expect(() => cipher.decrypt(bad)).toThrow(TokenDecryptionError);
+    const sealed = cipher.encrypt(TOKEN, AT);
+    for (const bad of ["", TOKEN, sealed.replace(/^v2/, "v3"), `${sealed}.x`, sealed.split(".").slice(0, 4).join("."), "v2.k1.!!.??.##"]) {
+      expect(() => cipher.decrypt(bad, AT)).toThrow(TokenDecryptionError);
     }
+    // A v2 value asked for without saying where it lies is a programming error, refused the same way.
+    expect(() => cipher.decrypt(sealed, { table: "", column: "", rowId: "" })).toThrow(TokenDecryptionError);
   });
 
   it("fails with a wrong key and names only the key id, never token or key material", () => {
     const right = generateTokenKey("k1");
     const wrong = { id: "k1", key: generateTokenKey("k1").key };
-    const sealed = createTokenCipher(keyRing([right])).encrypt(TOKEN);
-    const attempt = () => createTokenCipher(keyRing([wrong])).decrypt(sealed);
+    const sealed = createTokenCipher(keyRing([right])).encrypt(TOKEN, AT);
+    const attempt = () => createTokenCipher(keyRing([wrong])).decrypt(sealed, AT);
     expect(attempt).toThrow(/failed authentication/);
-    const unknownKey = () => createTokenCipher(keyRing([generateTokenKey("other")])).decrypt(sealed);
+    const unknownKey = () => createTokenCipher(keyRing([generateTokenKey("other")])).decrypt(sealed, AT);
     expect(unknownKey).toThrow(/unknown key id "k1"/);
     for (const fn of [attempt, unknownKey]) {
       const message = captureMessage(fn);
@@ -86,16 +110,16 @@ describe("token cipher", () => {
     const fresh = generateTokenKey("new");
     const before = createTokenCipher(keyRing([old]));
     const after = createTokenCipher(keyRing([fresh, old]));
-    const sealedBefore = before.encrypt(TOKEN);
+    const sealedBefore = before.encrypt(TOKEN, AT);
 
-    expect(after.decrypt(sealedBefore)).toBe(TOKEN);
+    expect(after.decrypt(sealedBefore, AT)).toBe(TOKEN);
     expect(after.isEncryptedWithCurrentKey(sealedBefore)).toBe(false);
     expect(before.isEncryptedWithCurrentKey(sealedBefore)).toBe(true);
 
-    const resealed = after.encrypt(after.decrypt(sealedBefore));
+    const resealed = after.encrypt(after.decrypt(sealedBefore, AT), AT);
     expect(after.keyIdOf(resealed)).toBe("new");
     expect(after.isEncryptedWithCurrentKey(resealed)).toBe(true);
-    expect(() => before.decrypt(resealed)).toThrow(/unknown key id "new"/);
+    expect(() => before.decrypt(resealed, AT)).toThrow(/unknown key id "new"/);
     expect(after.isEncryptedWithCurrentKey("not sealed")).toBe(false);
   });
 });
@@ -148,25 +172,25 @@ describe("key loading", () => {
     const second = loadTokenKeyRing({ keysSpec: undefined, keyFile });
     expect(second.current.id).toBe(first.current.id);
     expect(second.current.key.equals(first.current.key)).toBe(true);
-    expect(createTokenCipher(second).decrypt(createTokenCipher(first).encrypt(TOKEN))).toBe(TOKEN);
+    expect(createTokenCipher(second).decrypt(createTokenCipher(first).encrypt(TOKEN, AT), AT)).toBe(TOKEN);
   });
 
-  it("encryptToken/decryptToken use the installed ring, and null makes them reload from the environment", () => {
+  it("the default cipher uses the installed ring, and null makes it reload from the environment", () => {
     const installed = keyRing([generateTokenKey("installed")]);
     useTokenKeyRing(installed);
-    const sealed = encryptToken(TOKEN);
-    expect(sealed.startsWith("v1.installed.")).toBe(true);
-    expect(decryptToken(sealed)).toBe(TOKEN);
-    expect(isEncryptedWithCurrentKey(sealed)).toBe(true);
+    const sealed = defaultTokenCipher().encrypt(TOKEN, AT);
+    expect(sealed.startsWith("v2.installed.")).toBe(true);
+    expect(defaultTokenCipher().decrypt(sealed, AT)).toBe(TOKEN);
+    expect(defaultTokenCipher().isEncryptedWithCurrentKey(sealed)).toBe(true);
 
     const fromEnv = generateTokenKey("fromenv");
     const previous = process.env.TOKEN_ENCRYPTION_KEYS;
     process.env.TOKEN_ENCRYPTION_KEYS = formatTokenKeys([fromEnv, { id: "installed", key: installed.current.key }]);
     try {
       useTokenKeyRing(null);
-      expect(isEncryptedWithCurrentKey(sealed)).toBe(false);
-      expect(decryptToken(sealed)).toBe(TOKEN);
-      expect(encryptToken(TOKEN).startsWith("v1.fromenv.")).toBe(true);
+      expect(defaultTokenCipher().isEncryptedWithCurrentKey(sealed)).toBe(false);
+      expect(defaultTokenCipher().decrypt(sealed, AT)).toBe(TOKEN);
+      expect(defaultTokenCipher().encrypt(TOKEN, AT).startsWith("v2.fromenv.")).toBe(true);
     } finally {
       if (previous === undefined) delete process.env.TOKEN_ENCRYPTION_KEYS;
       else process.env.TOKEN_ENCRYPTION_KEYS = previous;

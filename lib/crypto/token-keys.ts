@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { existsSync, linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
+import { existsSync, linkSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { ensurePrivateDirectory } from "../private-files";
 
 /** One AES-256 key and the id recorded in every ciphertext it produces. */
 export type TokenKey = { readonly id: string; readonly key: Buffer };
@@ -105,7 +106,7 @@ export function writeKeyFile(keyFile: string, keys: readonly TokenKey[]): void {
  * the winner's key instead of overwriting it.
  */
 function createKeyFile(keyFile: string, keys: readonly TokenKey[]): void {
-  mkdirSync(path.dirname(keyFile), { recursive: true });
+  ensurePrivateDirectory(path.dirname(keyFile));
   const temp = tempPathFor(keyFile);
   writeFileSync(temp, keyFileContent(keys), { mode: 0o600, flag: "wx" });
   try {

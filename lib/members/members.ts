@@ -18,7 +18,7 @@ import { signUpSchema } from "@/lib/auth/sign-up-schema";
 import { hitBucket } from "@/lib/auth/rate-limit";
 import { signUpLimitPerIp } from "@/lib/auth/sign-up";
 import { isUniqueViolation } from "@/lib/db-errors";
-import { sendMail } from "@/lib/warnings/smtp-client";
+import { sendMail } from "@/lib/mail/mailer";
 import { upkeepConfigFromEnv } from "@/lib/upkeep/upkeep-config";
 
 export const INVITATION_LIFETIME_MS = 7 * 86_400_000;

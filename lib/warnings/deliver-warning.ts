@@ -8,7 +8,8 @@
 import type { Db } from "@/lib/db";
 import type { WarningConfig } from "@/lib/upkeep/upkeep-config";
 import { resolveAlertSettings } from "@/lib/warnings/alert-settings";
-import { sendMail } from "@/lib/warnings/smtp-client";
+import { sendMail } from "@/lib/mail/mailer";
+import { confirmedAlertRecipients, unsubscribeParts } from "@/lib/warnings/alert-recipients";
 import type { WebhookPayload } from "@/lib/warnings/webhook";
 import { absoluteUrl } from "@/lib/warnings/warning-copy";
 
@@ -69,10 +70,23 @@ export async function deliverWarning(db: Db, input: DeliverWarningInput): Promis
   const outcome: DeliveryOutcome = { emailed: false, stillDue: false, deliveryError: null };
   const problems: string[] = [];
 
-  const emailDue = warning.emailedAt === null && config.smtpUrl !== null && settings.recipients.length > 0;
-  if (emailDue) {
+  // Only addresses that confirmed receive warnings; the others are asked to confirm (lib/warnings/alert-recipients.ts).
+  const recipients =
+    warning.emailedAt === null && config.smtpUrl !== null
+      ? await confirmedAlertRecipients(db, {
+          workspaceId: workspace.id,
+          workspaceName: workspace.name,
+          emails: settings.recipients,
+          mail: { smtpUrl: config.smtpUrl, emailFrom: config.emailFrom, appUrl: config.appUrl },
+        })
+      : [];
+  if (recipients.length > 0) {
     try {
-      await sendMail(config.smtpUrl!, composeEmail(warning, workspace, settings.recipients, config));
+      // One message per address: each carries its own unsubscribe link and List-Unsubscribe headers.
+      for (const recipient of recipients) {
+        const unsubscribe = unsubscribeParts(config.appUrl, recipient.id);
+        await sendMail(config.smtpUrl!, { ...composeEmail(warning, workspace, [recipient.email], config, unsubscribe.link), headers: unsubscribe.headers });
+      }
       await db.warning.updateMany({ where: { id: warning.id, emailedAt: null }, data: { emailedAt: now } });
       outcome.emailed = true;
     } catch (error) {
@@ -100,6 +114,7 @@ export function composeEmail(
   workspace: { name: string },
   recipients: string[],
   config: Pick<WarningConfig, "emailFrom" | "appUrl">,
+  unsubscribeLink: string,
 ) {
   const fixUrl = warning.fixPath ? absoluteUrl(config.appUrl, warning.fixPath) : null;
   const lines = [
@@ -112,8 +127,8 @@ export function composeEmail(
     "",
     ...(fixUrl ? [warning.kind === "recovered" || warning.kind === "unavailable" ? `Open the account: ${fixUrl}` : `Fix it (Re-create token): ${fixUrl}`, ""] : []),
     "—",
-    `You receive this because your address is on the alert list of the "${workspace.name}" workspace in ChannelKeys.`,
-    `Change who gets these: ${absoluteUrl(config.appUrl, "/settings")}`,
+    `You receive this because you confirmed your address for the alert list of the "${workspace.name}" workspace in ChannelKeys.`,
+    `Stop these emails: ${unsubscribeLink}`,
   ];
   return { from: config.emailFrom, to: recipients, subject: `[ChannelKeys] ${warning.title}`, text: lines.join("\n") };
 }
@@ -141,9 +156,9 @@ export function webhookPayload(
   };
 }
 
-// Errors from our own SMTP client and webhook sender are written for people and hold no secrets;
-// anything else is summarised rather than echoed.
+// The mailer's messages are one sentence each, never a remote server's words or a secret; anything else is
+// summarised rather than echoed.
 function safeMessage(error: unknown): string {
-  if (error instanceof Error && error.name === "SmtpError") return error.message.slice(0, 240);
+  if (error instanceof Error && error.name === "MailDeliveryError") return error.message.slice(0, 240);
   return "delivery failed unexpectedly";
 }

@@ -27,16 +27,20 @@ export async function listAccountsNeedingAttention(db: Db, workspaceId: string):
   return [...byAccount.values()].sort((a, b) => (severity[a.kind] ?? 9) - (severity[b.kind] ?? 9) || a.accountName.localeCompare(b.accountName));
 }
 
-export function countUnreadWarnings(db: Db, workspaceId: string): Promise<number> {
-  return db.warning.count({ where: { workspaceId, readAt: null } });
+/** Warnings this member has not marked read (read marks are per member: WarningRead). */
+export function countUnreadWarnings(db: Db, input: { workspaceId: string; userId: string }): Promise<number> {
+  return db.warning.count({ where: { workspaceId: input.workspaceId, reads: { none: { userId: input.userId } } } });
 }
 
 export const NOTIFICATIONS_PAGE_SIZE = 100;
 
-export function listWarnings(db: Db, workspaceId: string) {
-  return db.warning.findMany({
-    where: { workspaceId },
+/** The newest warnings, each with whether this member has read it. */
+export async function listWarnings(db: Db, input: { workspaceId: string; userId: string }) {
+  const warnings = await db.warning.findMany({
+    where: { workspaceId: input.workspaceId },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: NOTIFICATIONS_PAGE_SIZE,
+    include: { reads: { where: { userId: input.userId }, select: { readAt: true } } },
   });
+  return warnings.map(({ reads, ...warning }) => ({ ...warning, readAt: reads[0]?.readAt ?? null }));
 }

@@ -7,6 +7,7 @@ import { startSmtpServer, type SmtpTestServer } from "@/test/support/smtp-server
 import { createDbClient, type Db } from "@/lib/db";
 import { evaluateWarnings } from "@/lib/warnings/evaluate-warnings";
 import { deliverWarning } from "@/lib/warnings/deliver-warning";
+import { confirmAlertRecipient } from "@/lib/warnings/alert-recipients";
 import { deliverWarningJob, WARNING_DELIVERY_ATTEMPTS } from "@/lib/warnings/warning-jobs";
 import { runDeliverWarningJob } from "@/lib/warnings/warning-tasks";
 import { addJob } from "@/lib/jobs/add-job";
@@ -53,6 +54,7 @@ afterAll(async () => {
 beforeEach(async () => {
   await db.warning.deleteMany({});
   await db.workspaceAlertSettings.deleteMany({});
+  await db.alertRecipient.deleteMany({});
   await db.ebayAccount.deleteMany({});
 });
 
@@ -217,6 +219,10 @@ describe("delivery (the deliver-warning job)", () => {
     await smtp?.close();
   });
 
+  // Addresses that confirmed by the emailed link (lib/warnings/alert-recipients.ts): only those receive warnings.
+  const confirmedRecipients = (emails: string[]) =>
+    db.alertRecipient.createMany({ data: emails.map((email) => ({ workspaceId, email, status: "confirmed" })), skipDuplicates: true });
+
   const deliver = (warningId: string, seconds: number, options: { deliveryConfig?: WarningConfig; lastAttempt?: boolean } = {}) =>
     deliverWarning(db, {
       warningId,
@@ -240,6 +246,7 @@ describe("delivery (the deliver-warning job)", () => {
   it("emails the recipients once; a further run of the job sends nothing", async () => {
     smtp.clear();
     await db.workspaceAlertSettings.create({ data: { workspaceId, emailRecipients: "ops@example.test, owner@example.test" } });
+    await confirmedRecipients(["ops@example.test", "owner@example.test"]);
     const account = await createAccount();
     await setStatus(account.id, "needs_reauth", { failureStreak: 2 });
     const deliveryConfig = config({ smtpUrl: smtp.url });
@@ -247,9 +254,10 @@ describe("delivery (the deliver-warning job)", () => {
     const [raised] = await warningsOf(account.id);
 
     expect(await deliver(raised!.id, 1, { deliveryConfig })).toEqual({ emailed: true, stillDue: false, deliveryError: null });
-    const mail = await smtp.waitForMail();
-    expect(smtp.messages).toHaveLength(1);
-    expect(mail.to).toEqual(["ops@example.test", "owner@example.test"]);
+    // One message per confirmed address, each with its own unsubscribe link.
+    const mail = await smtp.waitForMail((candidate) => candidate.to.includes("ops@example.test"));
+    expect(smtp.messages.map((message) => message.to)).toEqual([["ops@example.test"], ["owner@example.test"]]);
+    expect(mail.text).toMatch(/Stop these emails: https:\/\/app\.channelkeys\.test\/alerts\/unsubscribe\?token=/);
     expect(mail.from).toBe("alerts@channelkeys.test");
     expect(mail.subject).toBe(`[ChannelKeys] ${account.ebayUsername}: needs re-authorization`);
     expect(mail.text).toContain(`eBay account: ${account.ebayUsername}`);
@@ -259,12 +267,13 @@ describe("delivery (the deliver-warning job)", () => {
 
     // Settled: a further run of the job sends nothing.
     expect(await deliver(raised!.id, 120, { deliveryConfig })).toBeNull();
-    expect(smtp.messages).toHaveLength(1);
+    expect(smtp.messages).toHaveLength(2);
     expect((await warningsOf(account.id))[0]).toMatchObject({ emailedAt: at(1), deliverySettledAt: at(1), deliveryError: null });
   });
 
   it("asks the queue to retry while the email is still due, and settles as given up after the last attempt", async () => {
     await db.workspaceAlertSettings.create({ data: { workspaceId, emailRecipients: "ops@example.test" } });
+    await confirmedRecipients(["ops@example.test"]);
     const warning = await db.warning.create({ data: { workspaceId, kind: "expiring", title: "Down", message: "m", dedupeKey: "down:1", createdAt: at(0) } });
     const job = (attempts: number) => ({ job: { attempts, max_attempts: WARNING_DELIVERY_ATTEMPTS } }) as Parameters<typeof runDeliverWarningJob>[2];
     // Nothing listens on port 9 here: every attempt fails to connect.
@@ -284,13 +293,24 @@ describe("delivery (the deliver-warning job)", () => {
     }
   });
 
-  it("emails the workspace owners until recipients are chosen", async () => {
+  it("emails the workspace owners until recipients are chosen, once they confirmed", async () => {
     smtp.clear();
     const account = await createAccount();
     await setStatus(account.id, "needs_reauth", { failureStreak: 2 });
     await evaluateWarnings(db, { now: at(0), config: config() });
     const [warning] = await warningsOf(account.id);
-    await deliver(warning!.id, 1, { deliveryConfig: config({ smtpUrl: smtp.url }) });
+    const deliveryConfig = config({ smtpUrl: smtp.url });
+    await deliver(warning!.id, 1, { deliveryConfig });
+    // First the owner is asked to confirm; the warning waits for no one (it is settled: nobody confirmed yet).
+    const request = await smtp.waitForMail((candidate) => candidate.subject.includes("Confirm alerts"));
+    expect(request.to).toEqual(["owner@example.test"]);
+    const token = /\/alerts\/confirm\?token=([A-Za-z0-9_-]+)/.exec(request.text)![1]!;
+    expect(await confirmAlertRecipient(db, token)).toMatchObject({ ok: true });
+
+    await setStatus(account.id, "healthy");
+    await evaluateWarnings(db, { now: at(10), config: deliveryConfig });
+    const recovered = (await warningsOf(account.id)).find((candidate) => candidate.kind === "recovered");
+    await deliver(recovered!.id, 11, { deliveryConfig });
     const mail = await smtp.waitForMail((candidate) => candidate.text.includes(account.id));
     expect(mail.to).toEqual(["owner@example.test"]);
   });
@@ -305,6 +325,7 @@ describe("delivery (the deliver-warning job)", () => {
   it("two job runners over the same warnings send each email exactly once", async () => {
     smtp.clear();
     await db.workspaceAlertSettings.create({ data: { workspaceId, emailRecipients: "ops@example.test" } });
+    await confirmedRecipients(["ops@example.test"]);
     const warningIds: string[] = [];
     for (let index = 0; index < 12; index++) {
       const warning = await db.warning.create({

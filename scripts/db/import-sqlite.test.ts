@@ -18,6 +18,8 @@ const FIXTURE_DIR = path.resolve(import.meta.dirname, "../../test/fixtures/sqlit
 const FIXTURE_KEY_FILE = path.join(FIXTURE_DIR, "token-keys.json");
 const fixtureRing = readKeyFile(FIXTURE_KEY_FILE);
 const fixtureCipher = createTokenCipher(fixtureRing);
+// The SQLite release wrote the v1 format, which carries no table/row binding: it opens wherever it lies.
+const UNBOUND = { table: "EbayAccount", column: "accessToken", rowId: "v1-values-are-unbound" };
 
 /** The tables both releases have, in the order the importer copies them. */
 const COPIED_TABLES = [
@@ -42,9 +44,10 @@ const DROPPED_COLUMNS = new Set([
   "CheckRun.leaseUntil",
   "Warning.deliveryClaimOwner",
   "Warning.deliveryClaimUntil",
-  // Moved to a webhook endpoint (checked on its own below).
+  // Moved to a webhook endpoint and to per-member read marks (each checked on its own below).
   "WorkspaceAlertSettings.webhookUrl",
   "WorkspaceAlertSettings.webhookSecret",
+  "Warning.readAt",
 ]);
 const PRIMARY_KEYS: Record<string, string> = { RateLimitBucket: "key", WorkspaceAlertSettings: "workspaceId" };
 
@@ -154,7 +157,18 @@ describe("importSqliteDatabase", () => {
         mismatch: false,
       });
     }
-    const newInPostgres = ["EbayCallPause", "EbayNotification", "Invitation", "ApiKey", "WebhookEndpoint", "WebhookDelivery", "ReauthLink"];
+    const newInPostgres = [
+      "AlertRecipient",
+      "ApiKey",
+      "EbayCallPause",
+      "EbayNotification",
+      "Invitation",
+      "PasswordResetToken",
+      "ReauthLink",
+      "WarningRead",
+      "WebhookDelivery",
+      "WebhookEndpoint",
+    ];
     // Copied tables in foreign-key order, then what only one side has.
     expect(report.tables.map((line) => line.table).filter((table) => COPIED_TABLES.includes(table))).toEqual(COPIED_TABLES);
     expect(new Set(report.tables.map((line) => line.table))).toEqual(new Set([...COPIED_TABLES, ...newInPostgres, "_prisma_migrations", "SchedulerLease"]));
@@ -225,7 +239,7 @@ describe("importSqliteDatabase", () => {
     expect(copied).toEqual(stored);
     const sealedTokens = copied.flatMap((row) => [row.accessToken, row.refreshToken]).filter((value): value is string => value !== null);
     expect(sealedTokens.length).toBeGreaterThan(30);
-    for (const token of sealedTokens) expect(() => fixtureCipher.decrypt(token)).not.toThrow();
+    for (const token of sealedTokens) expect(() => fixtureCipher.decrypt(token, UNBOUND)).not.toThrow();
     expect(report.sealedWithKeyIds).toEqual([...fixtureRing.byId.keys()]);
     expect(report.unsealedValues).toBe(0);
 
@@ -236,8 +250,8 @@ describe("importSqliteDatabase", () => {
     expect(accounts.map((account) => account.id)).toEqual(copied.map((row) => row.id));
     for (const [index, account] of accounts.entries()) {
       const raw = copied[index]!;
-      expect(account.accessToken).toBe(raw.accessToken === null ? null : fixtureCipher.decrypt(raw.accessToken));
-      expect(account.refreshToken).toBe(raw.refreshToken === null ? null : fixtureCipher.decrypt(raw.refreshToken));
+      expect(account.accessToken).toBe(raw.accessToken === null ? null : fixtureCipher.decrypt(raw.accessToken, UNBOUND));
+      expect(account.refreshToken).toBe(raw.refreshToken === null ? null : fixtureCipher.decrypt(raw.refreshToken, UNBOUND));
     }
 
     // The warning webhook of the alert settings is a webhook endpoint now, its secret the same ciphertext.
@@ -255,7 +269,18 @@ describe("importSqliteDatabase", () => {
       where: { workspaceId: secretRow!.workspaceId },
       omit: { signingSecret: false },
     });
-    expect(opened.signingSecret).toBe(fixtureCipher.decrypt(secretRow!.webhookSecret));
+    expect(opened.signingSecret).toBe(fixtureCipher.decrypt(secretRow!.webhookSecret, UNBOUND));
+
+    // A warning marked read (for the whole workspace in 0.1) stays read for every member of its workspace.
+    const readInSqlite = readSqlite<{ id: string; workspaceId: string }>(`SELECT "id", "workspaceId" FROM "Warning" WHERE "readAt" IS NOT NULL ORDER BY "id"`);
+    expect(readInSqlite.length).toBeGreaterThan(0);
+    const expectedMarks: string[] = [];
+    for (const warning of readInSqlite) {
+      const members = readSqlite<{ userId: string }>(`SELECT "userId" FROM "Membership" WHERE "workspaceId" = ?`, warning.workspaceId);
+      for (const member of members) expectedMarks.push(`${warning.id}:${member.userId}`);
+    }
+    const marks = await testDb.query<{ mark: string }>(`SELECT "warningId" || ':' || "userId" AS "mark" FROM "WarningRead"`);
+    expect(marks.map((row) => row.mark).sort()).toEqual(expectedMarks.sort());
   });
 
   it("resumes open bulk runs through the queue and queues the delivery of unsettled warnings", async () => {
@@ -351,7 +376,7 @@ describe("importSqliteDatabase", () => {
     await testDb.query(`SELECT graphile_worker.add_job('upkeep-checks', '{}'::json, job_key => 'upkeep-checks')`);
     const [dropped] = readSqlite<{ id: string }>(`SELECT "id" FROM "AuditEvent" ORDER BY "id" LIMIT 1`);
     editSqlite(`DELETE FROM "AuditEvent" WHERE "id" = ?`, dropped!.id);
-    const rowsBefore = (await Promise.all([...COPIED_TABLES, "EbayCallPause", "WebhookEndpoint"].map(postgresCount))).reduce((total, count) => total + count, 0);
+    const rowsBefore = (await Promise.all([...COPIED_TABLES, "EbayCallPause", "WebhookEndpoint", "WarningRead"].map(postgresCount))).reduce((total, count) => total + count, 0);
 
     const report = await importFixture({ replace: true });
 
@@ -460,7 +485,7 @@ describe("npm run db:import-sqlite", () => {
       `SELECT "accessToken" AS "value" FROM "EbayAccount" WHERE "accessToken" IS NOT NULL
        UNION ALL SELECT "refreshToken" FROM "EbayAccount" WHERE "refreshToken" IS NOT NULL
        UNION ALL SELECT "webhookSecret" FROM "WorkspaceAlertSettings" WHERE "webhookSecret" IS NOT NULL`,
-    ).flatMap(({ value }) => [value, fixtureCipher.decrypt(value)]);
+    ).flatMap(({ value }) => [value, fixtureCipher.decrypt(value, UNBOUND)]);
     const keyMaterial = keysSpec.split(",").map((entry) => entry.slice(entry.indexOf(":") + 1));
     for (const secret of [...secrets, ...keyMaterial]) expect(stdout.includes(secret)).toBe(false);
   }, 60_000);

@@ -11,6 +11,7 @@
 // - Work the old release had promised but not done yet becomes queue jobs, as the new release would have made them:
 //   open bulk runs go on, unsettled warnings are delivered.
 import Database from "better-sqlite3";
+import { ENCRYPTED_MODELS } from "@/lib/crypto/encrypted-columns";
 import pg from "pg";
 import { CHECK_RUN_ITEM_MAX_ATTEMPTS } from "@/lib/checks/check-run-jobs";
 import { addJobSql, type JobSpec } from "@/lib/jobs/add-job";
@@ -99,6 +100,7 @@ const DROPPED_COLUMNS: Readonly<Record<string, Readonly<Record<string, string>>>
   Warning: {
     deliveryClaimOwner: "delivery is a queue job now",
     deliveryClaimUntil: "delivery is a queue job now",
+    readAt: "read marks are each member's own now (WarningRead): a read warning stays read for every member, as the migration does",
   },
   WorkspaceAlertSettings: {
     webhookUrl: "moved to a webhook endpoint (Settings > Webhooks), as the migration does",
@@ -106,11 +108,12 @@ const DROPPED_COLUMNS: Readonly<Record<string, Readonly<Record<string, string>>>
   },
 };
 
-/** Columns holding token-cipher output (lib/crypto/token-cipher.ts), copied byte for byte. */
-const SEALED_COLUMNS: Readonly<Record<string, readonly string[]>> = {
-  EbayAccount: ["accessToken", "refreshToken"],
-};
-const SEALED_VALUE_KEY_ID = /^v1\.([A-Za-z0-9_-]{1,64})\./;
+/** Columns holding token-cipher output (lib/crypto/encrypted-columns.ts), copied byte for byte. */
+const SEALED_COLUMNS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
+  [...ENCRYPTED_MODELS.values()].map((encrypted) => [encrypted.model, [...encrypted.fields]]),
+);
+// The release wrote v1 (no row binding); `npm run keys:rotate` rewrites the copies as v2 bound to their rows.
+const SEALED_VALUE_KEY_ID = /^v[12]\.([A-Za-z0-9_-]{1,64})\./;
 
 /** Queue jobs that point at ChannelKeys rows: meaningless once --replace discards those rows. */
 const ROW_BOUND_TASKS: readonly TaskName[] = ["check-run-item", "read-ebay-quota", "evaluate-warnings", "deliver-warning"];
@@ -170,6 +173,7 @@ export async function importSqliteDatabase(options: ImportSqliteOptions): Promis
         tallies.set(plan.table, await copyTable(sqlite, client, plan, options.batchRows ?? DEFAULT_BATCH_ROWS, sealed));
       }
       const warningWebhooksMoved = await moveWarningWebhooks(sqlite, client, sealed);
+      await carryReadMarks(sqlite, client);
       const resumedRuns = await resumeOpenRuns(client);
       const warningDeliveriesQueued = await queueUnsettledWarnings(client);
 
@@ -597,6 +601,22 @@ async function moveWarningWebhooks(sqlite: Database.Database, client: pg.Client,
     );
   }
   return rows.length;
+}
+
+/** A warning someone had marked read (for the whole workspace, then) stays read for every member, as migration 20261129063003 does. */
+async function carryReadMarks(sqlite: Database.Database, client: pg.Client): Promise<void> {
+  const columns = new Set((sqlite.prepare(`PRAGMA table_info("Warning")`).all() as Array<{ name: string }>).map((column) => column.name));
+  if (!columns.has("readAt")) return;
+  const read = sqlite.prepare(`SELECT "id", "readAt" FROM "Warning" WHERE "readAt" IS NOT NULL`).all() as Array<{ id: string; readAt: unknown }>;
+  for (const warning of read) {
+    const { iso } = timestampFromSqlite(warning.readAt, "readAt", { table: "Warning", rowKey: warning.id });
+    await client.query(
+      `INSERT INTO "WarningRead" ("warningId", "userId", "readAt")
+       SELECT w."id", m."userId", $2::timestamptz FROM "Warning" w JOIN "Membership" m ON m."workspaceId" = w."workspaceId" WHERE w."id" = $1
+       ON CONFLICT DO NOTHING`,
+      [warning.id, iso],
+    );
+  }
 }
 
 async function queueUnsettledWarnings(client: pg.Client): Promise<number> {

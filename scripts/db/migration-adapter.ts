@@ -39,6 +39,8 @@ function postgresFactory(databaseUrl: string): SqlMigrationAwareDriverAdapterFac
   const main = new PrismaPg(config);
   const admin = async (sql: string) => {
     const client = new pg.Client(config);
+    // A lost connection rejects the query under way; unheard, the same error event would end the process.
+    client.on("error", () => {});
     await client.connect();
     try {
       await client.query(sql);

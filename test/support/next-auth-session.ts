@@ -15,7 +15,7 @@ export function withSignedInUser<NextAuth extends object>(
     ...actual,
     getServerSession: async (): Promise<Session | null> => {
       const userId = currentUserId();
-      return userId ? { user: { id: userId, email, name: email.split("@")[0]! }, expires: "2999-01-01T00:00:00.000Z" } : null;
+      return userId ? { user: { id: userId, email, name: email.split("@")[0]!, sessionVersion: 0 }, expires: "2999-01-01T00:00:00.000Z" } : null;
     },
   };
 }

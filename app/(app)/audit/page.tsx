@@ -62,13 +62,15 @@ export default async function AuditPage({ searchParams }: AuditPageProps) {
         description="Every sign-in, connection, Test, token refresh, re-creation and disconnection in this workspace, with who did it and what changed. Times are in UTC."
         actions={
           canExport && anyHistory ? (
-            <a
-              href={exportQuery ? `/audit/export?${exportQuery}` : "/audit/export"}
-              className={buttonClasses({ variant: "secondary" })}
-              download
-            >
-              Export CSV
-            </a>
+            // A form post, not a link: the export is recorded in the history, and a GET must change nothing.
+            <form method="post" action="/audit/export">
+              {[...new URLSearchParams(exportQuery)].map(([name, value]) => (
+                <input key={name} type="hidden" name={name} value={value} />
+              ))}
+              <button type="submit" className={buttonClasses({ variant: "secondary" })}>
+                Export CSV
+              </button>
+            </form>
           ) : null
         }
       />

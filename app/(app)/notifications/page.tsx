@@ -17,8 +17,8 @@ import { MarkAllReadButton, MarkReadButton } from "@/components/warnings/mark-re
 export const metadata: Metadata = { title: "Notifications · ChannelKeys" };
 
 export default async function NotificationsPage() {
-  const { workspace, role } = await requireWorkspace("accounts:read");
-  const warnings = await listWarnings(db, workspace.id);
+  const { workspace, role, user } = await requireWorkspace("accounts:read");
+  const warnings = await listWarnings(db, { workspaceId: workspace.id, userId: user.id });
   const nowIso = now().toISOString();
   const unread = warnings.filter((warning) => warning.readAt === null).length;
 

@@ -126,6 +126,11 @@ export function SignInForm({ callbackPath, initialError, demo }: SignInFormProps
               Sign in
             </Button>
           </form>
+          <p className="text-center text-sm">
+            <Link href="/forgot-password" className="rounded font-medium text-accent-700 hover:underline">
+              Forgot your password?
+            </Link>
+          </p>
           <p className="text-center text-sm text-gray-600">
             New to ChannelKeys?{" "}
             <Link

@@ -103,7 +103,7 @@ describe("startAuthNAuthConnectAction", () => {
     );
     expect(row!.flow).toBe("authnauth");
     expect(row!.stateHash).not.toBe(cookie!.value);
-    expect(row!.authNAuthSessionId).toMatch(/^v1\./);
+    expect(row!.authNAuthSessionId).toMatch(/^v2\./);
   });
 });
 

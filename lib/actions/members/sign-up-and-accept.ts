@@ -8,14 +8,19 @@ import { WORKSPACE_COOKIE } from "@/lib/auth/workspace-cookie";
 import { clientIpFrom } from "@/lib/auth/client-ip";
 import type { ActionResult } from "@/lib/actions/action-result";
 import { logUnexpectedError, unexpectedErrorMessage } from "@/lib/actions/log-unexpected-error";
+import { containsNulCharacter, NUL_CHARACTER_MESSAGE } from "@/lib/http/nul-characters";
+import { registerServerAction } from "@/lib/actions/workspace-action";
 
 const schema = z.object({ token: z.string().min(1).max(100), name: z.string().max(200), password: z.string().max(1000) });
 
 /**
  * Someone new accepts on the invitation page: their account (with the invited email) and their membership are made
- * together; the page then signs them in with the password they chose.
+ * together; the page then signs them in with the password they chose. Open to anyone: the emailed token is the proof,
+ * and the account made is the invited address's (an address that already has an account signs in instead). Written
+ * out rather than on definePublicAction because its refusals carry field errors.
  */
-export async function signUpAndAcceptAction(rawInput: unknown): Promise<ActionResult<{ email: string; workspaceName: string }>> {
+async function signUpAndAccept(rawInput: unknown): Promise<ActionResult<{ email: string; workspaceName: string }>> {
+  if (containsNulCharacter(rawInput)) return { ok: false, error: NUL_CHARACTER_MESSAGE, code: "invalid_input" };
   try {
     const parsed = schema.safeParse(rawInput);
     if (!parsed.success) return { ok: false, error: "Check the highlighted fields.", code: "invalid_input" };
@@ -28,3 +33,5 @@ export async function signUpAndAcceptAction(rawInput: unknown): Promise<ActionRe
     return { ok: false, error: unexpectedErrorMessage(logUnexpectedError("signUpAndAccept", error)), code: "unexpected" };
   }
 }
+
+export const signUpAndAcceptAction = registerServerAction(signUpAndAccept, "signUpAndAccept", { anyone: true });

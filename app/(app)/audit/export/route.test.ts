@@ -16,8 +16,13 @@ let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let route: typeof import("./route");
 const ids = { owner: "", admin: "", member: "", viewer: "", ownerB: "", accountA: "", accountB: "" };
 
-function exportRequest(query = ""): Request {
-  return new Request(`http://localhost/audit/export${query ? `?${query}` : ""}`);
+/** What the audit page's Export form sends: a same-origin POST whose body carries the page's filters. */
+function exportRequest(query = "", headers: Record<string, string> = { origin: "http://localhost", "sec-fetch-site": "same-origin" }): Request {
+  return new Request("http://localhost/audit/export", {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
+    body: query,
+  });
 }
 
 /**
@@ -102,11 +107,11 @@ afterAll(async () => {
   await database?.cleanup();
 });
 
-describe("GET /audit/export", () => {
+describe("POST /audit/export", () => {
   it("answers 404 when signed out, and to roles without audit:export", async () => {
     for (const userId of [null, ids.viewer, ids.member]) {
       sessionState.userId = userId;
-      const response = await route.GET(exportRequest());
+      const response = await route.POST(exportRequest());
       expect(response.status).toBe(404);
       expect(response.headers.get("content-type")).not.toContain("text/csv");
     }
@@ -115,7 +120,7 @@ describe("GET /audit/export", () => {
   it("streams the workspace's history to admins and owners as an attachment that is never cached", async () => {
     for (const userId of [ids.admin, ids.owner]) {
       sessionState.userId = userId;
-      const response = await route.GET(exportRequest());
+      const response = await route.POST(exportRequest());
       expect(response.status).toBe(200);
       expect(response.headers.get("content-type")).toBe("text/csv; charset=utf-8");
       expect(response.headers.get("cache-control")).toBe("no-store");
@@ -137,7 +142,7 @@ describe("GET /audit/export", () => {
   it("records each completed export in the history, never inside the file it writes", async () => {
     sessionState.userId = ids.admin;
     const before = await database.db.auditEvent.count({ where: { action: "audit_export", actorUserId: ids.admin } });
-    const response = await route.GET(exportRequest("action=account_test"));
+    const response = await route.POST(exportRequest("action=account_test"));
     const text = new TextDecoder().decode(await response.arrayBuffer());
     expect(text).not.toContain("CSV export with filters action=account_test");
     const after = await database.db.auditEvent.findMany({
@@ -150,29 +155,62 @@ describe("GET /audit/export", () => {
 
   it("applies the page's filters", async () => {
     sessionState.userId = ids.owner;
-    const lines = await csvLines(await route.GET(exportRequest("action=sign_in&from=2000-01-01")));
+    const lines = await csvLines(await route.POST(exportRequest("action=sign_in&from=2000-01-01")));
     expect(lines).toHaveLength(2);
     expect(lines[1]).toContain("Signed in");
   });
 
   it("never exports another workspace's events, even asked for by its account id", async () => {
     sessionState.userId = ids.owner;
-    const lines = await csvLines(await route.GET(exportRequest(`account=${ids.accountB}`)));
+    const lines = await csvLines(await route.POST(exportRequest(`account=${ids.accountB}`)));
     expect(lines).toHaveLength(1);
 
     sessionState.userId = ids.ownerB;
-    const linesB = await csvLines(await route.GET(exportRequest(`account=${ids.accountA}`)));
+    const linesB = await csvLines(await route.POST(exportRequest(`account=${ids.accountA}`)));
     expect(linesB).toHaveLength(1);
-    const allB = await csvLines(await route.GET(exportRequest()));
+    const allB = await csvLines(await route.POST(exportRequest()));
     expect(allB).toHaveLength(2);
     expect(allB[1]).toContain("B secret store");
   });
 
   it("refuses a filter it cannot read instead of exporting more than was asked", async () => {
     sessionState.userId = ids.owner;
-    const response = await route.GET(exportRequest("action=drop_tables&from=yesterday"));
+    const response = await route.POST(exportRequest("action=drop_tables&from=yesterday"));
     expect(response.status).toBe(400);
     expect(response.headers.get("cache-control")).toBe("no-store");
     expect(await response.text()).toMatch(/^Export not started: /);
+  });
+});
+
+// Security review, finding 11: a link from another site (a GET, which carries the session cookie on a top-level
+// navigation) must not write to the history; a cross-site form post is refused before anything is read.
+describe("exports that another site could trigger", () => {
+  const exportEvents = () => database.db.auditEvent.count({ where: { action: "audit_export" } });
+
+  it("a GET exports nothing and writes nothing", async () => {
+    sessionState.userId = ids.owner;
+    const before = await exportEvents();
+    const response = await route.GET();
+    expect(response.status).toBe(405);
+    expect(response.headers.get("allow")).toBe("POST");
+    expect(response.headers.get("content-type")).not.toContain("text/csv");
+    expect(await exportEvents()).toBe(before);
+  });
+
+  it("a POST from another origin is refused and writes nothing", async () => {
+    sessionState.userId = ids.owner;
+    const before = await exportEvents();
+    const crossSite: Record<string, string>[] = [
+      { origin: "https://evil.example", "sec-fetch-site": "cross-site" },
+      { origin: "https://evil.example" },
+      { "sec-fetch-site": "same-site" },
+      { origin: "null" },
+    ];
+    for (const headers of crossSite) {
+      const response = await route.POST(exportRequest("", headers));
+      expect(response.status, JSON.stringify(headers)).toBe(403);
+      expect(response.headers.get("content-type")).not.toContain("text/csv");
+    }
+    expect(await exportEvents()).toBe(before);
   });
 });

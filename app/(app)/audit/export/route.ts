@@ -3,19 +3,34 @@ import { iterateAuditEvents, listAuditAccountOptions, parseAuditFilters } from "
 import { notFoundResponse, workspaceForRoute } from "@/lib/auth/route-workspace";
 import { db } from "@/lib/db";
 import { recordAuditEvent } from "@/lib/audit/record";
+import { crossSiteRefusal, isSameOriginRequest } from "@/lib/http/same-origin";
 
 export const dynamic = "force-dynamic";
 
 /**
- * CSV export of the current workspace's history under the same filters as the page.
- * A public endpoint: signed out, not a member, or a role without audit:export all get the same
- * 404. The workspace comes from the user's own memberships, never from the URL.
+ * A link (another site's included) is a GET, and a top-level GET carries the session cookie: it must change
+ * nothing. The export records itself in the history, so it is a POST from the audit page's form.
  */
-export async function GET(request: Request): Promise<Response> {
+export async function GET(): Promise<Response> {
+  return new Response("Use the Export CSV button on the Audit history page.\n", {
+    status: 405,
+    headers: { Allow: "POST", "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" },
+  });
+}
+
+/**
+ * CSV export of the current workspace's history under the same filters as the page (sent as the form's body).
+ * A public endpoint: signed out, not a member, or a role without audit:export all get the same
+ * 404. The workspace comes from the user's own memberships, never from the request. Only the site's own pages
+ * may ask (the session cookie is SameSite=Lax, and the origin is checked as well).
+ */
+export async function POST(request: Request): Promise<Response> {
+  if (!isSameOriginRequest(request)) return crossSiteRefusal();
   const context = await workspaceForRoute("audit:export");
   if (!context) return notFoundResponse();
   const { workspace, user } = context;
-  const { filters, notes } = parseAuditFilters(new URL(request.url).searchParams);
+  const params = await formParams(request);
+  const { filters, notes } = parseAuditFilters(params);
   // The page shows ignored filters and carries on; an export that silently dropped a filter
   // would hand over more history than was asked for, so refuse instead.
   if (notes.length > 0) {
@@ -29,7 +44,7 @@ export async function GET(request: Request): Promise<Response> {
   const accountNames = new Map(
     accounts.filter((account) => !account.fromHistoryOnly).map((account) => [account.id, account.label]),
   );
-  const filterText = new URL(request.url).searchParams.toString();
+  const filterText = params.toString();
   // Who took a copy of the history, and of which part, is itself history: recorded once the last
   // row has been sent, so the export never contains its own entry.
   const body = auditCsvStream(iterateAuditEvents(db, { workspaceId: workspace.id, ...filters }), accountNames).pipeThrough(
@@ -55,4 +70,11 @@ export async function GET(request: Request): Promise<Response> {
       "X-Content-Type-Options": "nosniff",
     },
   });
+}
+
+/** The form's fields; an unreadable body is no filter at all (and then every filter note is empty). */
+async function formParams(request: Request): Promise<URLSearchParams> {
+  const text = await request.text().catch(() => "");
+  // Only the filter fields travel on: parseAuditFilters reports anything else it does not know.
+  return new URLSearchParams(text.length > 10_000 ? "" : text);
 }

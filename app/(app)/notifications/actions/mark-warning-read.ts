@@ -8,15 +8,20 @@ import { defineWorkspaceAction, UserFacingError } from "@/lib/actions/workspace-
 
 const schema = z.object({ warningId: z.string().min(1).max(64), read: z.boolean().default(true) });
 
-/** Read state is the workspace's: whoever handles a warning marks it for the whole team. */
+/**
+ * Read state is each member's own (WarningRead): marking a warning read or unread changes nothing for the rest of
+ * the team, so every member, viewers included, may do it.
+ */
 export const markWarningReadAction = defineWorkspaceAction(
-  { schema, permission: "accounts:read", name: "markWarningRead" },
-  async ({ input, workspace }) => {
-    const updated = await db.warning.updateMany({
-      where: { id: input.warningId, workspaceId: workspace.id },
-      data: { readAt: input.read ? now() : null },
-    });
-    if (updated.count === 0) throw new UserFacingError("That notification was not found in this workspace.", "not_found");
+  { schema, permission: "notifications:mark-read", name: "markWarningRead" },
+  async ({ input, workspace, user }) => {
+    const warning = await db.warning.findFirst({ where: { id: input.warningId, workspaceId: workspace.id }, select: { id: true } });
+    if (!warning) throw new UserFacingError("That notification was not found in this workspace.", "not_found");
+    if (input.read) {
+      await db.warningRead.createMany({ data: [{ warningId: warning.id, userId: user.id, readAt: now() }], skipDuplicates: true });
+    } else {
+      await db.warningRead.deleteMany({ where: { warningId: warning.id, userId: user.id } });
+    }
     revalidatePath("/", "layout");
     return { read: input.read };
   },

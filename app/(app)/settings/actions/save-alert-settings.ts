@@ -5,12 +5,15 @@ import { revalidatePath } from "next/cache";
 import { db } from "@/lib/db";
 import { defineWorkspaceAction } from "@/lib/actions/workspace-action";
 import { recordAuditEvent } from "@/lib/audit/record";
+import { maskEmailList } from "@/lib/audit/labels";
 import {
   isEmailAddress,
   MAX_WARNING_DAYS,
   MIN_WARNING_DAYS,
   parseRecipients,
 } from "@/lib/warnings/alert-settings";
+import { confirmedAlertRecipients, syncAlertRecipients } from "@/lib/warnings/alert-recipients";
+import { upkeepConfigFromEnv } from "@/lib/upkeep/upkeep-config";
 
 const schema = z.object({
   emailRecipients: z
@@ -40,6 +43,17 @@ export const saveAlertSettingsAction = defineWorkspaceAction(
       create: { workspaceId: workspace.id, ...data },
       update: data,
     });
+    // New addresses receive a confirmation link now, and no warning until they confirm.
+    await syncAlertRecipients(db, workspace.id, input.emailRecipients);
+    const mail = upkeepConfigFromEnv().warnings;
+    if (mail.smtpUrl) {
+      await confirmedAlertRecipients(db, {
+        workspaceId: workspace.id,
+        workspaceName: workspace.name,
+        emails: input.emailRecipients,
+        mail: { smtpUrl: mail.smtpUrl, emailFrom: mail.emailFrom, appUrl: mail.appUrl },
+      });
+    }
     await recordAuditEvent(db, {
       workspaceId: workspace.id,
       actorUserId: user.id,
@@ -48,7 +62,9 @@ export const saveAlertSettingsAction = defineWorkspaceAction(
       outcome: "success",
       detail: "Alert settings saved.",
       changes: {
-        emailRecipients: [existing?.emailRecipients ?? null, data.emailRecipients],
+        // Masked when written, not only when shown: every member reads the history (lib/audit/labels.ts masks older
+        // rows the same way).
+        emailRecipients: [existing?.emailRecipients ? maskEmailList(existing.emailRecipients) : null, maskEmailList(data.emailRecipients)],
         warningDays: [existing?.warningDays ?? null, data.warningDays],
       },
     });

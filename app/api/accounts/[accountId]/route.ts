@@ -1,7 +1,7 @@
 import { getEbayConfig } from "@/lib/ebay/config";
 import { db } from "@/lib/db";
 import { now } from "@/lib/clock";
-import { notFoundResponse, workspaceForRoute } from "@/lib/auth/route-workspace";
+import { isRouteId, notFoundResponse, workspaceForRoute } from "@/lib/auth/route-workspace";
 import { ACCOUNT_VIEW_SELECT, toAccountView } from "@/lib/accounts/account-view";
 
 export const dynamic = "force-dynamic";
@@ -10,6 +10,7 @@ export async function GET(_request: Request, { params }: { params: Promise<{ acc
   const context = await workspaceForRoute("accounts:read");
   if (!context) return notFoundResponse();
   const { accountId } = await params;
+  if (!isRouteId(accountId)) return notFoundResponse();
   const row = await db.ebayAccount.findFirst({
     where: { id: accountId, workspaceId: context.workspace.id },
     select: ACCOUNT_VIEW_SELECT,

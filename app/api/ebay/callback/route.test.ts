@@ -116,6 +116,20 @@ describe("GET /api/ebay/callback", () => {
     expect(await lastAudit()).toMatchObject({ action: "account_connect_failed", outcome: "failure" });
   });
 
+  // Security review, finding 11: anyone can make a signed-in browser open this URL from another site. Only a state
+  // this user was issued (which another site cannot know) may lead to a write.
+  // A callback with neither state nor code is how eBay reports a decline (see the next tests): it reads as one and
+  // changes nothing, so a site that forges it achieves only that notice.
+  it("writes nothing for a callback without a state or with a state ChannelKeys never issued", async () => {
+    session.userId = userId;
+    const before = await database.db.auditEvent.count();
+    expect((await callback({})).location.searchParams.get("error")).toBe("declined");
+    expect((await callback({ error: "access_denied" })).location.searchParams.get("error")).toBe("declined");
+    expect((await callback({ code: "x" })).location.searchParams.get("error")).toBe("state_missing");
+    expect((await callback({ state: "made-up-by-another-site", code: "x" })).location.searchParams.get("error")).toBe("state_unknown");
+    expect(await database.db.auditEvent.count()).toBe(before);
+  });
+
   it("refuses a state issued to another user, a forged state, and a user who lost the permission", async () => {
     session.userId = userId;
     expect((await callback({ state: await newState(viewerId), code: "x" })).location.searchParams.get("error")).toBe("state_other_user");
@@ -145,12 +159,14 @@ describe("GET /api/ebay/callback", () => {
 
   it("takes a decline that comes back without state or error (isAuthSuccessful=false, or nothing) as a decline", async () => {
     session.userId = userId;
+    const before = await database.db.auditEvent.count();
     for (const query of [{ isAuthSuccessful: "false" }, {}, { error: "access_denied" }] as Record<string, string>[]) {
       const { location } = await callback(query);
       expect(location.pathname).toBe("/accounts");
       expect(location.searchParams.get("error")).toBe("declined");
-      expect(await lastAudit()).toMatchObject({ action: "oauth_declined", outcome: "refused" });
     }
+    // Without our state nothing says whose sign-in this was: nothing is written (a decline with it is, above).
+    expect(await database.db.auditEvent.count()).toBe(before);
   });
 
   it("explains eBay's invalid_scope in the seller's words", async () => {
@@ -180,7 +196,7 @@ describe("GET /api/ebay/callback after an Auth'n'Auth sign-in", () => {
     expected.setUTCMonth(expected.getUTCMonth() + 18);
     expect(Math.abs(account.authNAuthExpiresAt!.getTime() - expected.getTime())).toBeLessThan(10_000);
     const [stored] = await database.query<{ authNAuthToken: string }>(`SELECT "authNAuthToken" FROM "EbayAccount" WHERE id = $1`, [account.id]);
-    expect(stored!.authNAuthToken).toMatch(/^v1\./);
+    expect(stored!.authNAuthToken).toMatch(/^v2\./);
 
     // The same seller's OAuth consent later joins the row (one account, both credentials) and tells its real userId.
     const joined = await connectOAuth(seller.username);

@@ -1,6 +1,5 @@
-import { getServerSession } from "next-auth";
 import type { NextRequest } from "next/server";
-import { authOptions } from "@/lib/auth/options";
+import { getSessionUser } from "@/lib/auth/session";
 import { db } from "@/lib/db";
 import { can, isRole } from "@/lib/auth/roles";
 import { recordAuditEvent } from "@/lib/audit/record";
@@ -43,14 +42,15 @@ export async function GET(request: NextRequest) {
       : { kind: "failed", code: `state_${consumed.reason}` };
     return Response.redirect(reauthLinkResultUrl(request.url, outcome), 303);
   }
-  const session = await getServerSession(authOptions);
-  const userId = session?.user?.id;
-  if (!userId) {
+  // The session as every page sees it: an ended session (sign out everywhere, password change) is signed out here too.
+  const user = await getSessionUser();
+  const userId = user?.id;
+  if (!user || !userId) {
     const signIn = new URL("/sign-in", request.url);
     signIn.searchParams.set("callbackUrl", request.nextUrl.pathname + request.nextUrl.search);
     return Response.redirect(signIn, 303);
   }
-  const actor = { userId, label: session.user.email ?? userId };
+  const actor = { userId, label: user.email };
   const code = params.get("code");
   const ebayError = params.get("error");
   // Integrators see eBay's default landing page report a decline as isAuthSuccessful=false, with no error and no state.
@@ -63,18 +63,8 @@ export async function GET(request: NextRequest) {
 
   if (stateParam === null && code === null) {
     // A decline that came back without our state (no error either, or isAuthSuccessful=false): there is nothing to
-    // finish and nothing was changed, so it is the seller's "not now", not a broken sign-in.
-    const workspaceId = await firstWorkspaceId(userId);
-    if (workspaceId) {
-      await recordAuditEvent(db, {
-        workspaceId,
-        actorUserId: userId,
-        actorLabel: actor.label,
-        action: "oauth_declined",
-        outcome: "refused",
-        detail: "Consent was declined on eBay.",
-      });
-    }
+    // finish and nothing was changed, so it is the seller's "not now", not a broken sign-in. Nothing is written: any
+    // site can send a signed-in browser to this URL.
     return redirectTo(noticeUrl(request.url, { error: ebayError === "invalid_scope" ? "scope_invalid" : "declined" }));
   }
 
@@ -197,10 +187,11 @@ async function stateRejected(
   consumed: { ok: false; reason: string; record?: OAuthStateRecord },
   setCookie?: string,
 ): Promise<Response> {
-  const workspaceId = consumed.record?.workspaceId ?? (await firstWorkspaceId(actor.userId));
-  if (workspaceId && consumed.reason !== "other_user") {
+  // Any site can send a signed-in browser here. A refusal is written only for a state this user was issued (used
+  // twice, or too old), which no other site can know; a missing or made-up state writes nothing.
+  if (consumed.record && consumed.reason !== "other_user") {
     await recordAuditEvent(db, {
-      workspaceId,
+      workspaceId: consumed.record.workspaceId,
       actorUserId: actor.userId,
       actorLabel: actor.label,
       accountId: consumed.record?.accountId ?? null,
@@ -227,10 +218,6 @@ async function failed(request: NextRequest, actor: Actor, state: OAuthStateRecor
   return redirectTo(noticeUrl(request.url, { error: failure.code }, back), setCookie);
 }
 
-async function firstWorkspaceId(userId: string): Promise<string | null> {
-  const membership = await db.membership.findFirst({ where: { userId }, orderBy: { createdAt: "asc" } });
-  return membership?.workspaceId ?? null;
-}
 
 async function hasPermission(state: OAuthStateRecord, userId: string): Promise<boolean> {
   const membership = await db.membership.findFirst({ where: { workspaceId: state.workspaceId, userId } });

@@ -1,5 +1,5 @@
 import { db } from "@/lib/db";
-import { notFoundResponse, workspaceForRoute } from "@/lib/auth/route-workspace";
+import { isRouteId, notFoundResponse, workspaceForRoute } from "@/lib/auth/route-workspace";
 import { loadCheckRunView } from "@/lib/checks/check-runs";
 
 export const dynamic = "force-dynamic";
@@ -9,6 +9,7 @@ export async function GET(_request: Request, { params }: { params: Promise<{ run
   const context = await workspaceForRoute("accounts:read");
   if (!context) return notFoundResponse();
   const { runId } = await params;
+  if (!isRouteId(runId)) return notFoundResponse();
   const run = await loadCheckRunView(db, context.workspace.id, runId);
   if (!run) return notFoundResponse();
   return Response.json({ run }, { headers: { "Cache-Control": "no-store" } });

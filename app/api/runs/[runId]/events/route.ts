@@ -1,5 +1,5 @@
 import { db } from "@/lib/db";
-import { notFoundResponse, workspaceForRoute } from "@/lib/auth/route-workspace";
+import { isRouteId, notFoundResponse, workspaceForRoute } from "@/lib/auth/route-workspace";
 import { loadCheckRunView } from "@/lib/checks/check-runs";
 import { runProgressStream } from "@/lib/checks/run-progress-events";
 
@@ -10,6 +10,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ runI
   const context = await workspaceForRoute("accounts:read");
   if (!context) return notFoundResponse();
   const { runId } = await params;
+  if (!isRouteId(runId)) return notFoundResponse();
   const run = await loadCheckRunView(db, context.workspace.id, runId);
   if (!run) return notFoundResponse();
   return new Response(runProgressStream(run, context.workspace.id, request.signal), {
