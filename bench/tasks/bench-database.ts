@@ -3,7 +3,7 @@
 // cluster: stopping this process (SIGTERM from bench/run.ts) stops the server and deletes its folder. It runs in a
 // process of its own so that bench/run.ts stops it like any other child, even when run.ts itself is failing.
 // Prints "bench database ready <url> postmaster <pid>" once it answers.
-// Inputs (env): BENCH_DATABASE_DIR, BENCH_POSTGRES_PORT.
+// Inputs (env): BENCH_DATABASE_DIR, BENCH_POSTGRES_PORT, BENCH_DATABASE_KEEP (1: keep the cluster folder when stopped).
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { startOrAttachEmbedded } from "@/scripts/db/embedded-postgres";
@@ -12,7 +12,8 @@ import { requiredEnv } from "@/bench/support/task-io";
 async function main(): Promise<void> {
   const dataDir = requiredEnv("BENCH_DATABASE_DIR");
   const port = Number(requiredEnv("BENCH_POSTGRES_PORT"));
-  const database = await startOrAttachEmbedded({ dataDir, port, temporary: true, log: (line) => console.log(line) });
+  const temporary = process.env.BENCH_DATABASE_KEEP !== "1";
+  const database = await startOrAttachEmbedded({ dataDir, port, temporary, log: (line) => console.log(line) });
   if (database.source !== "embedded-started") {
     // Something already answers on that port (a bench that was killed, or another cluster): measuring on it would
     // mix someone else's data and load into the figures.
