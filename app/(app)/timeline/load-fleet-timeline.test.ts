@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
-import { DAY_MS } from "@/lib/timeline/buckets";
+import { DAY_MS, expiryBucket, timelineStatus } from "@/lib/timeline/buckets";
 import { BUCKET_PAGE_ROWS, GROUP_PREVIEW_ROWS, loadFleetTimeline, parseFleetTimelineFilters, timelineHref } from "./load-fleet-timeline";
 
 // A real SQLite file with a 500-account workspace: the page must stay bounded (previews, pages) and the counts
@@ -115,6 +115,48 @@ describe("loadFleetTimeline", () => {
 
     const expiring = await loadFleetTimeline(database.db, { workspaceId, now: NOW, filters: parseFleetTimelineFilters({ status: "expiring" }) });
     expect(expiring.counts).toMatchObject({ within_7: 20, within_30: 30, within_90: 0 });
+  });
+
+  it("judges every account in SQL exactly as expiryBucket and timelineStatus do, at the bounds too", async () => {
+    const { db } = database;
+    const edgeWorkspace = (await db.workspace.create({ data: { name: "Edges" } })).id;
+    await db.workspaceAlertSettings.create({ data: { workspaceId: edgeWorkspace, warningDays: 14 } });
+    const ms = (offset: number) => new Date(NOW.getTime() + offset);
+    const cases: Array<{ status: string; verdictStatus: string; expires: Date | null }> = [
+      { status: "healthy", verdictStatus: "healthy", expires: null },
+      { status: "healthy", verdictStatus: "healthy", expires: ms(0) },
+      { status: "healthy", verdictStatus: "healthy", expires: ms(1) },
+      { status: "healthy", verdictStatus: "healthy", expires: ms(7 * DAY_MS) },
+      { status: "healthy", verdictStatus: "healthy", expires: ms(7 * DAY_MS + 1) },
+      { status: "healthy", verdictStatus: "healthy", expires: ms(14 * DAY_MS) },
+      { status: "healthy", verdictStatus: "healthy", expires: ms(14 * DAY_MS + 1) },
+      { status: "healthy", verdictStatus: "healthy", expires: ms(30 * DAY_MS) },
+      { status: "healthy", verdictStatus: "healthy", expires: ms(90 * DAY_MS) },
+      { status: "healthy", verdictStatus: "healthy", expires: ms(90 * DAY_MS + 1) },
+      { status: "needs_reauth", verdictStatus: "needs_reauth", expires: ms(200 * DAY_MS) },
+      { status: "ebay_unavailable", verdictStatus: "needs_reauth", expires: ms(200 * DAY_MS) },
+      { status: "ebay_unavailable", verdictStatus: "healthy", expires: ms(3 * DAY_MS) },
+      { status: "unchecked", verdictStatus: "unchecked", expires: ms(-DAY_MS) },
+    ];
+    await db.ebayAccount.createMany({
+      data: cases.map((entry, index) => ({
+        workspaceId: edgeWorkspace,
+        environment: "production",
+        ebayUserId: `edge${index}`,
+        status: entry.status,
+        verdictStatus: entry.verdictStatus,
+        refreshTokenExpiresAt: entry.expires,
+        connectedAt: at(-10),
+      })),
+    });
+    const timeline = await loadFleetTimeline(db, { workspaceId: edgeWorkspace, now: NOW, filters: parseFleetTimelineFilters({}) });
+    const rows = timeline.groups.flatMap((group) => group.rows);
+    expect(rows).toHaveLength(cases.length);
+    for (const row of rows) {
+      const entry = cases[Number(row.name.slice(4))]!;
+      const account = { status: entry.status, verdictStatus: entry.verdictStatus, refreshTokenExpiresAt: entry.expires };
+      expect([row.name, row.bucket, row.status]).toEqual([row.name, expiryBucket(account, NOW), timelineStatus(account, NOW, 14)]);
+    }
   });
 
   it("never shows another workspace's accounts", async () => {
