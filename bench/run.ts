@@ -597,8 +597,8 @@ async function benchRunProgress(session: PageSession, web: StartedProcess, datab
     const arrangements: Array<{ kind: "none" | "stream" | "poll"; pages: number }> = [
       { kind: "none", pages: 0 },
       ...WATCHER_COUNTS.flatMap((pages) => [
-        { kind: "poll" as const, pages },
         { kind: "stream" as const, pages },
+        { kind: "poll" as const, pages },
       ]),
     ];
     const cookie = session.cookieHeader();
@@ -641,7 +641,7 @@ async function benchRunProgress(session: PageSession, web: StartedProcess, datab
           name: `run progress, ${arrangement.pages} page${arrangement.pages === 1 ? "" : "s"}, ${label}: web database round trips/s`,
           value: round(webQueriesPerSecond, 1),
           unit: "queries/s",
-          note: `counted inside the web process: ${describeKinds(queries, seconds, 5)} per second, ${Math.round(queries.rows / seconds)} rows/s read; web CPU ${round((webCpu / seconds) * 100)}% of a core; the database as a whole committed ${round(commitsPerSecond)} transactions/s (the workers' included; ${round(baseline?.commits ?? 0)}/s with no page open); pages got ${round(updates / seconds, 1)} updates/s (${Math.round(bytes / seconds / 1024)} KiB/s, ${failures} failed requests; run at ${done} of ${started.accounts})`,
+          note: `counted inside the web process: ${describeKinds(queries, seconds, 5)} per second, ${Math.round(queries.rows / seconds)} rows/s read; web CPU ${round((webCpu / seconds) * 100)}% of a core; the database as a whole committed ${round(commitsPerSecond)} transactions/s (the workers' included; ${round(baseline?.commits ?? 0)}/s with no page open); pages got ${round(updates / seconds, 1)} updates/s${arrangement.kind === "poll" ? ` of the ${arrangement.pages}/s they asked for` : ""} (${Math.round(bytes / seconds / 1024)} KiB/s, ${failures} failed requests; run at ${done} of ${started.accounts})`,
         });
         log(`  ${arrangement.pages} x ${label}: web ${round(webQueriesPerSecond, 1)} queries/s, ${Math.round(queries.rows / seconds)} rows/s, web CPU ${round((webCpu / seconds) * 100)}%`);
       } finally {
@@ -793,7 +793,7 @@ async function main(): Promise<number> {
           name: `seed: ${AUDIT_EVENTS} audit events in bulk`,
           value: round(audit!.durationMs / 1000, 1),
           unit: "s",
-          note: `setup, not a target: INSERT … SELECT FROM unnest, 10,000 rows a statement on 2 connections, then ANALYZE; table ${mebibytes(audit!.tableBytes)} MiB + indexes ${mebibytes(audit!.indexBytes)} MiB`,
+          note: `setup, not a target: INSERT … SELECT FROM unnest, 10,000 rows a statement on 2 connections; table ${mebibytes(audit!.tableBytes)} MiB + indexes ${mebibytes(audit!.indexBytes)} MiB; then VACUUM (ANALYZE) and CHECKPOINT in ${round(audit!.settleMs / 1000, 1)} s (dead rows before: ${Object.entries(audit!.deadRowsBeforeSettling).map(([table, rows]) => `${table} ${rows}`).join(", ")})`,
         });
       });
 
