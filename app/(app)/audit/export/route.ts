@@ -16,11 +16,11 @@ export async function GET(request: Request): Promise<Response> {
   if (!context) return notFoundResponse();
   const { workspace, user } = context;
   const { filters, notes } = parseAuditFilters(new URL(request.url).searchParams);
-  // The same account the page would pick (links carry its id; a large fleet's field may carry its name).
+  // The same account the page would pick (links carry its id; a large fleet's field may carry its name). A value
+  // that names no account of this workspace stays as it is: it matches no event, and the export is the header alone.
   if (filters.accountId) {
     const resolved = await resolveAuditAccount(db, workspace.id, filters.accountId);
-    if ("problem" in resolved) notes.push(resolved.problem);
-    else filters.accountId = resolved.account.id;
+    if ("account" in resolved) filters.accountId = resolved.account.id;
   }
   // The page shows ignored filters and carries on; an export that silently dropped a filter
   // would hand over more history than was asked for, so refuse instead.
