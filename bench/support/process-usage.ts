@@ -73,7 +73,36 @@ export function pssOfTree(rootPid: number): number {
   }, 0);
 }
 
+/** Direct children from /proc/<pid>/task/<tid>/children (one small file per thread), or null where the kernel has none. */
+function childrenOf(pid: number): number[] | null {
+  try {
+    const children: number[] = [];
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      for (const child of readFileSync(`/proc/${pid}/task/${task}/children`, "utf8").trim().split(/\s+/)) {
+        if (child) children.push(Number(child));
+      }
+    }
+    return children;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A process and all its descendants. Walks the children files when the kernel has them (the bench samples the
+ * PostgreSQL tree several times a second and should not compete with what it measures), else every /proc entry.
+ */
 export function processTree(rootPid: number): number[] {
+  if (childrenOf(rootPid) !== null) {
+    const tree: number[] = [];
+    const queue = [rootPid];
+    while (queue.length > 0) {
+      const pid = queue.shift()!;
+      tree.push(pid);
+      queue.push(...(childrenOf(pid) ?? []));
+    }
+    return tree;
+  }
   const parents = new Map<number, number[]>();
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
