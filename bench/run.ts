@@ -15,7 +15,7 @@
 //     check: 150 ms latency on every eBay call, one "Check all" run over the 10,000 accounts; eBay calls counted by
 //     the emulator, CPU per process from /proc, database round trips counted inside each worker;
 //  5. mixed account states through the product (revocations found by a run, eBay 503s, disconnects), then
-//     1,000,000 audit events over 18 months, in bulk;
+//     1,000,000 audit events over 18 months, in bulk, and the database settled (VACUUM (ANALYZE), CHECKPOINT);
 //  6. `next start` on port 3301 (background work off: the workers do it): sign in through next-auth, then 50 timed
 //     requests per page after warm-up;
 //  7. run progress: a running bulk check watched by 1 and 20 pages, through the event stream and by polling once a
