@@ -48,10 +48,14 @@ export async function withAdvisoryLock<T>(databaseUrl: string, key: string, work
   };
   connection.on("error", onError);
   try {
-    await connection.query("BEGIN");
-    await connection.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.round(options.waitMs ?? 60_000))}`);
+    const waitMs = Math.max(1, Math.round(options.waitMs ?? 60_000));
     try {
-      await connection.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [key]);
+      // The transaction, its lock timeout and the lock in one round trip (a bulk check takes one or two locks per
+      // account, and round trips are most of a check's database cost): a simple-protocol query may hold several
+      // statements but no parameters, so the key goes in as an escaped literal.
+      await connection.query(
+        `BEGIN; SET LOCAL lock_timeout = ${waitMs}; SELECT pg_advisory_xact_lock(hashtextextended(${connection.escapeLiteral(key)}, 0))`,
+      );
     } catch (error) {
       // 55P03 lock_not_available: lock_timeout passed.
       if ((error as { code?: string }).code === "55P03") throw new AdvisoryLockTimeoutError(`Timed out waiting for lock ${key}`);

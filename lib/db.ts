@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { defaultTokenCipher, type TokenCipher } from "@/lib/crypto/token-cipher";
 import { openQueryResult, relationMapOf, sealQueryArgs, type RelationMap } from "@/lib/crypto/column-encryption";
@@ -41,7 +42,7 @@ export function createDbClient(databaseUrl: string, options: CreateDbClientOptio
     adapter: new PrismaPg(
       { connectionString: databaseUrl, max: options.poolSize ?? databasePoolSize(), application_name: "channelkeys" },
       // A lost connection must not crash the process: the next query opens a new one (and fails clearly if it cannot).
-      { onPoolError: () => {}, onConnectionError: () => {} },
+      { onPoolError: () => {}, onConnectionError: () => {}, statementNameGenerator: preparedStatementName },
     ),
     // Tokens and secrets stay out of every result unless a query asks: omit: { accessToken: false, … }.
     omit: {
@@ -77,6 +78,19 @@ export function databaseUrlOf(client: Db): string {
   const url = databaseUrls.get(client as object) ?? (client === db ? databaseUrls.get(getDb() as object) : undefined);
   if (!url) throw new Error("databaseUrlOf: not a client made by createDbClient");
   return url;
+}
+
+/**
+ * Prepared statements, parsed once per connection: a bulk check sends the same dozen statements for every account,
+ * and parsing and planning them anew each time was most of PostgreSQL's CPU per account. Only statements with few
+ * parameters get a name (the per-account ones do), so a connection keeps a bounded set: a createMany of N rows or an
+ * `in` list of N ids is a different statement for every N and stays unnamed.
+ */
+const MAX_PREPARED_STATEMENT_ARGS = 24;
+
+function preparedStatementName(query: { sql: string; args: unknown[] }): string {
+  if (query.args.length > MAX_PREPARED_STATEMENT_ARGS) return "";
+  return `ck_${createHash("sha1").update(query.sql).digest("base64url")}`;
 }
 
 export type Db = ReturnType<typeof createDbClient>;

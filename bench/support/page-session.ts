@@ -12,7 +12,8 @@ export class PageSession {
 
   constructor(readonly origin: string) {}
 
-  private cookieHeader(): string {
+  /** The session's cookies as a Cookie header, for other connections of the same signed-in "browser". */
+  cookieHeader(): string {
     return [...this.cookies].map(([name, value]) => `${name}=${value}`).join("; ");
   }
 

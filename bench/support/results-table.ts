@@ -1,29 +1,30 @@
 // The bench's one output format: rows of { name, value, unit, target?, note? }, judged against their target
-// ("<= 1.5", "< 150", "= 0", ">= 2000") and printed as a plain-text table.
+// ("<= 1.2", "< 100", "= 0", ">= 2000") and printed as a plain-text table. A row without a target is "info"; a row
+// with one that could not be measured fails.
 import type { BenchResult } from "@/bench/emulator-throughput";
 
 export type { BenchResult };
 
-export type Verdict = "pass" | "FAIL" | "-";
+export type Verdict = "pass" | "fail" | "info";
 export type JudgedResult = BenchResult & { verdict: Verdict };
 
 export function judge(result: BenchResult): Verdict {
-  if (!result.target) return "-";
+  if (!result.target) return "info";
   const match = /^\s*(<=|>=|<|>|=)\s*(-?[\d.]+)/.exec(result.target);
-  if (!match || !Number.isFinite(result.value)) return result.target ? "FAIL" : "-";
+  if (!match || !Number.isFinite(result.value)) return "fail";
   const limit = Number(match[2]);
   const value = result.value;
   switch (match[1]) {
     case "<=":
-      return value <= limit ? "pass" : "FAIL";
+      return value <= limit ? "pass" : "fail";
     case ">=":
-      return value >= limit ? "pass" : "FAIL";
+      return value >= limit ? "pass" : "fail";
     case "<":
-      return value < limit ? "pass" : "FAIL";
+      return value < limit ? "pass" : "fail";
     case ">":
-      return value > limit ? "pass" : "FAIL";
+      return value > limit ? "pass" : "fail";
     default:
-      return value === limit ? "pass" : "FAIL";
+      return value === limit ? "pass" : "fail";
   }
 }
 
@@ -38,7 +39,7 @@ function formatValue(value: number): string {
 
 /** Fixed-width columns, with the note last so long notes do not push the figures apart. */
 export function formatTable(results: JudgedResult[]): string {
-  const header = ["name", "value", "unit", "target", "pass/fail", "note"];
+  const header = ["name", "value", "unit", "target", "verdict", "note"];
   const rows = results.map((result) => [result.name, formatValue(result.value), result.unit, result.target ?? "", result.verdict, result.note ?? ""]);
   const widths = header.slice(0, 5).map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
   const line = (cells: string[]) =>
@@ -52,7 +53,7 @@ export function formatTable(results: JudgedResult[]): string {
 export function formatMarkdown(results: JudgedResult[]): string {
   const escape = (text: string) => text.replaceAll("|", "\\|");
   return [
-    "| name | value | unit | target | pass/fail | note |",
+    "| name | value | unit | target | verdict | note |",
     "|---|---:|---|---|---|---|",
     ...results.map((result) =>
       `| ${escape(result.name)} | ${formatValue(result.value)} | ${escape(result.unit)} | ${escape(result.target ?? "")} | ${result.verdict} | ${escape(result.note ?? "")} |`,

@@ -4,11 +4,11 @@ import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Select } from "@/components/ui/select";
 import { AUDIT_ACTIONS, AUDIT_OUTCOMES, auditActionLabel, auditOutcomeLabel } from "@/lib/audit/labels";
-import type { AuditAccountOption, AuditFilterValues } from "@/lib/audit/query";
+import type { AuditAccountFilter, AuditAccountOption, AuditFilterValues } from "@/lib/audit/query";
 
 type AuditFiltersProps = {
   values: AuditFilterValues;
-  accounts: AuditAccountOption[];
+  accountFilter: AuditAccountFilter;
   active: boolean;
 };
 
@@ -22,7 +22,7 @@ function accountOptionLabel(account: AuditAccountOption): string {
  * A plain GET form: the filters live in the URL, so a filtered view can be bookmarked and shared,
  * and it works before (or without) JavaScript. Submitting drops the page cursor on purpose.
  */
-export function AuditFilters({ values, accounts, active }: AuditFiltersProps) {
+export function AuditFilters({ values, accountFilter, active }: AuditFiltersProps) {
   const sortedActions = [...AUDIT_ACTIONS].sort((a, b) => auditActionLabel(a).localeCompare(auditActionLabel(b)));
   return (
     <form
@@ -34,14 +34,31 @@ export function AuditFilters({ values, accounts, active }: AuditFiltersProps) {
     >
       <div className="space-y-1.5">
         <Label htmlFor="audit-account">Account</Label>
-        <Select id="audit-account" name="account" defaultValue={values.account ?? ""}>
-          <option value="">All accounts</option>
-          {accounts.map((account) => (
-            <option key={account.id} value={account.id}>
-              {accountOptionLabel(account)}
-            </option>
-          ))}
-        </Select>
+        {accountFilter.kind === "list" ? (
+          <Select id="audit-account" name="account" defaultValue={values.account ?? ""}>
+            <option value="">All accounts</option>
+            {accountFilter.options.map((account) => (
+              <option key={account.id} value={account.id}>
+                {accountOptionLabel(account)}
+              </option>
+            ))}
+          </Select>
+        ) : (
+          // A large fleet: a name or id instead of a list of every account.
+          <>
+            <Input
+              id="audit-account"
+              name="account"
+              defaultValue={accountFilter.selected ? accountFilter.selected.label : ""}
+              placeholder="Account name or id"
+              aria-describedby="audit-account-hint"
+              maxLength={128}
+            />
+            <p id="audit-account-hint" className="text-xs text-gray-600">
+              {accountFilter.selected ? `${accountOptionLabel(accountFilter.selected)} · ${accountFilter.selected.id}` : "All accounts when empty"}
+            </p>
+          </>
+        )}
       </div>
       <div className="space-y-1.5">
         <Label htmlFor="audit-action">Action</Label>

@@ -1,7 +1,7 @@
 import "server-only";
 import type { Db } from "@/lib/db";
 import { now } from "@/lib/clock";
-import { auditEventData, recordAuditEvent } from "@/lib/audit/record";
+import { auditEventData } from "@/lib/audit/record";
 import { addJobSql } from "@/lib/jobs/add-job";
 import { warningEvaluationJob } from "@/lib/warnings/warning-jobs";
 import { checkToken, type TokenCheckOutcome } from "@/lib/tokens/check-token";
@@ -124,31 +124,23 @@ export async function testAccount(
     ...(authNAuthDefinite ? { authNAuthStatus: authNAuthDefinite.status, authNAuthCause: authNAuthDefinite.cause } : {}),
   };
 
-  if (outcome?.refreshed) {
-    // Persist the new access token at once: it is valid whatever the rest of the check concluded.
-    // Only onto the grant it came from, of an account still connected (see sameGrant below).
-    await client.ebayAccount.updateMany({
-      where: { id: accountId, workspaceId, ...sameGrant },
-      data: {
-        accessToken: outcome.refreshed.accessToken,
-        accessTokenExpiresAt: outcome.refreshed.expiresAt,
-        lastRefreshedAt: at,
-      },
-    });
-    if (refreshedHere) {
-      await recordAuditEvent(client, {
-        workspaceId,
-        actorUserId: input.actor.userId,
-        actorLabel: input.actor.label,
-        accountId,
-        accountName: name,
-        action: "token_refresh",
-        outcome: "success",
-        detail: `Access token refreshed; valid until ${outcome.refreshed.expiresAt.toISOString()}.`,
-        runId: input.runId,
-      });
-    }
-  }
+  // A new access token is already stored: refreshOnce writes it (onto the grant it came from, of an account still
+  // connected) before it lets go of the account's refresh lock, whatever the rest of the check concludes. Its history
+  // line, stamped now, is written with the check's own line below (one statement for both).
+  const refreshLine =
+    outcome?.refreshed && refreshedHere
+      ? auditEventData({
+          workspaceId,
+          actorUserId: input.actor.userId,
+          actorLabel: input.actor.label,
+          accountId,
+          accountName: name,
+          action: "token_refresh",
+          outcome: "success",
+          detail: `Access token refreshed; valid until ${outcome.refreshed.expiresAt.toISOString()}.`,
+          runId: input.runId,
+        })
+      : null;
 
   let previousStatus = account.status;
   let previousCause = account.statusCause;
@@ -191,7 +183,7 @@ export async function testAccount(
   }
 
   const statusChanged = statusWritten && (previousStatus !== verdict.status || previousCause !== (verdict.cause ?? null));
-  // The check, its history line and (when it may change what the seller is warned about) a warnings evaluation are
+  // The check, its history lines and (when it may change what the seller is warned about) a warnings evaluation are
   // one transaction: a crash never leaves a check without its line, which a run resumed after it would reuse.
   await client.$transaction([
     client.tokenCheck.create({
@@ -209,21 +201,24 @@ export async function testAccount(
         createdAt: at,
       },
     }),
-    client.auditEvent.create({
-      data: auditEventData({
-        workspaceId,
-        actorUserId: input.actor.userId,
-        actorLabel: input.actor.label,
-        accountId,
-        accountName: name,
-        action: "account_test",
-        outcome: verdict.status === "healthy" ? "success" : "failure",
-        detail: statusWritten
-          ? verdict.message
-          : `${verdict.message} (Not applied: the token was re-created or disconnected while this check ran.)`,
-        changes: statusChanged ? { status: [previousStatus, verdict.status], cause: [previousCause, verdict.cause ?? null] } : undefined,
-        runId: input.runId,
-      }),
+    client.auditEvent.createMany({
+      data: [
+        ...(refreshLine ? [refreshLine] : []),
+        auditEventData({
+          workspaceId,
+          actorUserId: input.actor.userId,
+          actorLabel: input.actor.label,
+          accountId,
+          accountName: name,
+          action: "account_test",
+          outcome: verdict.status === "healthy" ? "success" : "failure",
+          detail: statusWritten
+            ? verdict.message
+            : `${verdict.message} (Not applied: the token was re-created or disconnected while this check ran.)`,
+          changes: statusChanged ? { status: [previousStatus, verdict.status], cause: [previousCause, verdict.cause ?? null] } : undefined,
+          runId: input.runId,
+        }),
+      ],
     }),
     ...(statusWritten && (statusChanged || verdict.status !== "healthy") ? [client.$executeRaw(addJobSql(warningEvaluationJob(workspaceId)))] : []),
   ]);

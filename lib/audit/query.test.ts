@@ -3,6 +3,7 @@ import { createTestDatabase } from "@/test/support/test-database";
 import type { Db } from "@/lib/db";
 import {
   InvalidAuditCursorError,
+  auditAccountFilter,
   auditFilterQuery,
   decodeAuditCursor,
   hasAnyAuditEvents,
@@ -10,6 +11,7 @@ import {
   listAuditAccountOptions,
   listAuditEvents,
   parseAuditFilters,
+  resolveAuditAccount,
   type AuditEventRow,
   type AuditScope,
 } from "@/lib/audit/query";
@@ -365,6 +367,30 @@ describe("workspace isolation", () => {
     const options = await listAuditAccountOptions(db, large);
     expect(options).toHaveLength(1_201);
     expect(options.filter((option) => option.fromHistoryOnly).map((option) => [option.id, option.label])).toEqual([["acc-large-gone", "Gone store"]]);
+
+    // Past AUDIT_ACCOUNT_LIST_LIMIT the page gets a name-or-id field, resolved one account at a time.
+    expect(await auditAccountFilter(db, large, undefined)).toEqual({ kind: "field", selected: null, problem: null });
+    const byId = await auditAccountFilter(db, large, someAccount);
+    expect(byId.kind === "field" && byId.selected?.id).toBe(someAccount);
+    const store42 = (await db.ebayAccount.findFirstOrThrow({ where: { workspaceId: large, nickname: "Store 0042" }, select: { id: true } })).id;
+    const byName = await resolveAuditAccount(db, large, "store 0042");
+    expect("account" in byName && byName.account).toMatchObject({ id: store42, label: "Store 0042", fromHistoryOnly: false });
+    const gone = await resolveAuditAccount(db, large, "acc-large-gone");
+    expect("account" in gone && gone.account).toMatchObject({ id: "acc-large-gone", label: "Gone store", fromHistoryOnly: true });
+    await db.ebayAccount.create({ data: { workspaceId: large, environment: "emulated", ebayUserId: "ebay-user-large-twin", nickname: "Store 0042" } });
+    expect(await resolveAuditAccount(db, large, "Store 0042")).toEqual({ problem: expect.stringContaining("Several accounts") });
+    // Another workspace's account, by id or by name, is not there.
+    expect(await resolveAuditAccount(db, large, accountsA[0]!)).toHaveProperty("problem");
+    expect(await resolveAuditAccount(db, large, "Main store")).toHaveProperty("problem");
+  });
+
+  it("a small fleet gets the whole list, removed accounts included", async () => {
+    const filter = await auditAccountFilter(db, workspaceA, accountsA[0]);
+    expect(filter.kind).toBe("list");
+    if (filter.kind !== "list") return;
+    expect(filter.options.map((option) => option.label)).toEqual(["Main store", "Old shop", "Outlet", "Removed store"]);
+    expect(filter.selected?.id).toBe(accountsA[0]);
+    expect((await auditAccountFilter(db, workspaceA, accountB)).selected).toBeNull();
   });
 });
 

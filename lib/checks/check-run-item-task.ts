@@ -86,15 +86,18 @@ export async function runCheckRunItemJob(db: Db, rawPayload: unknown, settings: 
     return;
   }
 
-  await db.$transaction([
-    db.$executeRaw(Prisma.sql`
+  // One statement (one round trip, atomic on its own): the item's result, and a notification that wakes the pages
+  // watching this run (lib/checks/run-progress-events.ts), sent only if this attempt's write happened and delivered
+  // when it commits.
+  await db.$executeRaw(Prisma.sql`
+    WITH done AS (
       UPDATE "CheckRunItem" SET "status" = 'done', "verdict" = ${result.status === "error" ? null : result.status},
         "cause" = ${result.cause}, "message" = ${result.message}, "ebayCalls" = "ebayCalls" + ${result.ebayCalls},
         "finishedAt" = ${new Date()}
-      WHERE ${thisAttempt}`),
-    // Wakes the pages watching this run (lib/checks/run-progress-events.ts); delivered when this commits.
-    db.$executeRaw(Prisma.sql`SELECT pg_notify(${CHECK_RUN_PROGRESS_CHANNEL}, ${item.runId})`),
-  ]);
+      WHERE ${thisAttempt}
+      RETURNING "runId"
+    )
+    SELECT pg_notify(${CHECK_RUN_PROGRESS_CHANNEL}, "runId") FROM done`);
   await finishCheckRunIfDone(db, item.runId);
 }
 

@@ -8,10 +8,11 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { Notice } from "@/components/ui/notice";
 import { PageHeader } from "@/components/ui/page-header";
 import {
+  auditAccountFilter,
   auditFilterQuery,
+  currentAccountNames,
   hasActiveAuditFilters,
   hasAnyAuditEvents,
-  listAuditAccountOptions,
   listAuditEvents,
   parseAuditFilters,
 } from "@/lib/audit/query";
@@ -36,11 +37,14 @@ export default async function AuditPage({ searchParams }: AuditPageProps) {
   const { values, filters, cursor } = parsed;
   const notes = [...parsed.notes];
 
-  const accounts = await listAuditAccountOptions(db, workspace.id);
-  // An account id that is neither the workspace's nor on its events would filter to nothing
-  // while the select showed "All accounts": drop it and say so.
-  if (values.account && !accounts.some((account) => account.id === values.account)) {
-    notes.push("The account filter did not match an account of this workspace and was ignored.");
+  const accountFilter = await auditAccountFilter(db, workspace.id, values.account);
+  if (accountFilter.selected) {
+    // A name typed into a large fleet's account field becomes the account's id, in the filter and in every link.
+    values.account = filters.accountId = accountFilter.selected.id;
+  } else if (values.account) {
+    // An account that is neither the workspace's nor on its events would filter to nothing while the filter
+    // showed "All accounts": drop it and say so.
+    notes.push(accountFilter.kind === "field" && accountFilter.problem ? accountFilter.problem : "The account filter did not match an account of this workspace and was ignored.");
     delete values.account;
     delete filters.accountId;
   }
@@ -48,9 +52,8 @@ export default async function AuditPage({ searchParams }: AuditPageProps) {
   const page = await listAuditEvents(db, { workspaceId: workspace.id, ...filters, cursor });
   const filtered = hasActiveAuditFilters(values);
   const anyHistory = page.events.length > 0 || (await hasAnyAuditEvents(db, workspace.id));
-  const accountNames = new Map(
-    accounts.filter((account) => !account.fromHistoryOnly).map((account) => [account.id, account.label]),
-  );
+  // Current names only for the accounts on this page: the table says when one was renamed since.
+  const accountNames = await currentAccountNames(db, workspace.id, page.events.flatMap((event) => (event.accountId ? [event.accountId] : [])));
   const canExport = can(role, "audit:export");
   const exportQuery = auditFilterQuery(values);
   const renderedAt = now();
@@ -85,7 +88,7 @@ export default async function AuditPage({ searchParams }: AuditPageProps) {
         </Notice>
       ) : null}
 
-      {anyHistory ? <AuditFilters values={values} accounts={accounts} active={filtered} /> : null}
+      {anyHistory ? <AuditFilters values={values} accountFilter={accountFilter} active={filtered} /> : null}
 
       {page.events.length > 0 ? (
         <>

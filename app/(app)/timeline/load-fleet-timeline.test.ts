@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
-import { DAY_MS } from "@/lib/timeline/buckets";
+import { DAY_MS, expiryBucket, timelineStatus } from "@/lib/timeline/buckets";
 import { BUCKET_PAGE_ROWS, GROUP_PREVIEW_ROWS, loadFleetTimeline, parseFleetTimelineFilters, timelineHref } from "./load-fleet-timeline";
 
 // A real PostgreSQL database with a 500-account workspace: the page must stay bounded (previews, pages) and the counts
@@ -115,6 +115,82 @@ describe("loadFleetTimeline", () => {
 
     const expiring = await loadFleetTimeline(database.db, { workspaceId, now: NOW, filters: parseFleetTimelineFilters({ status: "expiring" }) });
     expect(expiring.counts).toMatchObject({ within_7: 20, within_30: 30, within_90: 0 });
+  });
+
+  it("judges every account in SQL exactly as expiryBucket and timelineStatus do, at the bounds too", async () => {
+    const { db } = database;
+    const edgeWorkspace = (await db.workspace.create({ data: { name: "Edges" } })).id;
+    await db.workspaceAlertSettings.create({ data: { workspaceId: edgeWorkspace, warningDays: 14 } });
+    const ms = (offset: number) => new Date(NOW.getTime() + offset);
+    const cases: Array<{ status: string; verdictStatus: string; expires: Date | null; authNAuthExpires?: Date }> = [
+      { status: "healthy", verdictStatus: "healthy", expires: null },
+      { status: "healthy", verdictStatus: "healthy", expires: ms(0) },
+      { status: "healthy", verdictStatus: "healthy", expires: ms(1) },
+      { status: "healthy", verdictStatus: "healthy", expires: ms(7 * DAY_MS) },
+      { status: "healthy", verdictStatus: "healthy", expires: ms(7 * DAY_MS + 1) },
+      { status: "healthy", verdictStatus: "healthy", expires: ms(14 * DAY_MS) },
+      { status: "healthy", verdictStatus: "healthy", expires: ms(14 * DAY_MS + 1) },
+      { status: "healthy", verdictStatus: "healthy", expires: ms(30 * DAY_MS) },
+      { status: "healthy", verdictStatus: "healthy", expires: ms(90 * DAY_MS) },
+      { status: "healthy", verdictStatus: "healthy", expires: ms(90 * DAY_MS + 1) },
+      { status: "needs_reauth", verdictStatus: "needs_reauth", expires: ms(200 * DAY_MS) },
+      { status: "ebay_unavailable", verdictStatus: "needs_reauth", expires: ms(200 * DAY_MS) },
+      { status: "ebay_unavailable", verdictStatus: "healthy", expires: ms(3 * DAY_MS) },
+      { status: "unchecked", verdictStatus: "unchecked", expires: ms(-DAY_MS) },
+      // An Auth'n'Auth token: the account's date is the earlier of the two, whichever it holds.
+      { status: "healthy", verdictStatus: "healthy", expires: null, authNAuthExpires: ms(5 * DAY_MS) },
+      { status: "healthy", verdictStatus: "healthy", expires: ms(200 * DAY_MS), authNAuthExpires: ms(14 * DAY_MS) },
+      { status: "healthy", verdictStatus: "healthy", expires: ms(20 * DAY_MS), authNAuthExpires: ms(400 * DAY_MS) },
+      { status: "healthy", verdictStatus: "healthy", expires: ms(200 * DAY_MS), authNAuthExpires: ms(-1) },
+    ];
+    await db.ebayAccount.createMany({
+      data: cases.map((entry, index) => ({
+        workspaceId: edgeWorkspace,
+        environment: "production",
+        ebayUserId: `edge${index}`,
+        status: entry.status,
+        verdictStatus: entry.verdictStatus,
+        refreshTokenExpiresAt: entry.expires,
+        authNAuthExpiresAt: entry.authNAuthExpires ?? null,
+        connectedAt: at(-10),
+      })),
+    });
+    const timeline = await loadFleetTimeline(db, { workspaceId: edgeWorkspace, now: NOW, filters: parseFleetTimelineFilters({}) });
+    const rows = timeline.groups.flatMap((group) => group.rows);
+    expect(rows).toHaveLength(cases.length);
+    for (const row of rows) {
+      const entry = cases[Number(row.name.slice(4))]!;
+      const account = { status: entry.status, verdictStatus: entry.verdictStatus, refreshTokenExpiresAt: entry.expires, authNAuthExpiresAt: entry.authNAuthExpires ?? null };
+      expect([row.name, row.bucket, row.status]).toEqual([row.name, expiryBucket(account, NOW), timelineStatus(account, NOW, 14)]);
+    }
+  });
+
+  it("shows only the accounts with the tag asked for, counted and linked under that tag", async () => {
+    const { db } = database;
+    const tagged = (await db.workspace.create({ data: { name: "Tagged" } })).id;
+    await db.ebayAccount.createMany({
+      data: [
+        { ebayUserId: "eu-soon", tags: ["eu"], days: 3 },
+        { ebayUserId: "eu-later", tags: ["eu", "agency-a"], days: 300 },
+        { ebayUserId: "us-soon", tags: ["us"], days: 2 },
+      ].map((entry) => ({
+        workspaceId: tagged,
+        environment: "production",
+        ebayUserId: entry.ebayUserId,
+        status: "healthy",
+        verdictStatus: "healthy",
+        tags: entry.tags,
+        refreshTokenExpiresAt: at(entry.days),
+        connectedAt: at(-10),
+      })),
+    });
+    const filters = parseFleetTimelineFilters({ tag: "EU" });
+    expect(filters.tag).toBe("eu");
+    const timeline = await loadFleetTimeline(db, { workspaceId: tagged, now: NOW, filters });
+    expect(timeline.fleetSize).toBe(2);
+    expect(timeline.counts).toMatchObject({ within_7: 1, later: 1, within_30: 0 });
+    expect(timeline.groups.flatMap((group) => group.rows.map((row) => row.name))).toEqual(["eu-soon", "eu-later"]);
+    expect(timelineHref(filters, { bucket: "within_7" })).toBe("/timeline?bucket=within_7&tag=eu");
   });
 
   it("never shows another workspace's accounts", async () => {

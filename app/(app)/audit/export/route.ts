@@ -1,5 +1,5 @@
 import { auditCsvStream, auditExportFilename } from "@/lib/audit/csv";
-import { iterateAuditEvents, listAuditAccountOptions, parseAuditFilters } from "@/lib/audit/query";
+import { currentAccountNames, iterateAuditEvents, parseAuditFilters, resolveAuditAccount } from "@/lib/audit/query";
 import { notFoundResponse, workspaceForRoute } from "@/lib/auth/route-workspace";
 import { db } from "@/lib/db";
 import { recordAuditEvent } from "@/lib/audit/record";
@@ -31,6 +31,12 @@ export async function POST(request: Request): Promise<Response> {
   const { workspace, user } = context;
   const params = await formParams(request);
   const { filters, notes } = parseAuditFilters(params);
+  // The same account the page would pick (links carry its id; a large fleet's field may carry its name). A value
+  // that names no account of this workspace stays as it is: it matches no event, and the export is the header alone.
+  if (filters.accountId) {
+    const resolved = await resolveAuditAccount(db, workspace.id, filters.accountId);
+    if ("account" in resolved) filters.accountId = resolved.account.id;
+  }
   // The page shows ignored filters and carries on; an export that silently dropped a filter
   // would hand over more history than was asked for, so refuse instead.
   if (notes.length > 0) {
@@ -40,10 +46,7 @@ export async function POST(request: Request): Promise<Response> {
     });
   }
 
-  const accounts = await listAuditAccountOptions(db, workspace.id);
-  const accountNames = new Map(
-    accounts.filter((account) => !account.fromHistoryOnly).map((account) => [account.id, account.label]),
-  );
+  const accountNames = await currentAccountNames(db, workspace.id);
   const filterText = params.toString();
   // Who took a copy of the history, and of which part, is itself history: recorded once the last
   // row has been sent, so the export never contains its own entry.
